@@ -1,0 +1,1 @@
+"""Layout and schematic generators for SKY130 devices and log-domain blocks."""

