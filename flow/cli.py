@@ -18,7 +18,7 @@ from logsgd.pdk.errors import LogsgdError
 
 SUBCOMMAND_MODULES = (
     "logsgd.flow.doctor",
-    "logsgd.flow.char",
+    "logsgd.flow.char_cmd",
 )
 
 EXIT_ERROR = 2
