@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 LOGSGD := $(VENV)/bin/logsgd
 STAMP := $(VENV)/.logsgd-installed
-APT_PACKAGES := ngspice libngspice0
+APT_PACKAGES := ngspice libngspice0 klayout
 OUT := gds_out
 
 .PHONY: setup system-packages test run bench
@@ -18,7 +18,7 @@ system-packages:
 	if [ -n "$$need" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    echo "installing Debian packages:$$need"; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$need >/dev/null; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$need >/dev/null; \
 	  else \
 	    echo "missing Debian packages:$$need (install them with: sudo apt-get install$$need)"; \
 	  fi; \

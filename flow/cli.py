@@ -19,6 +19,7 @@ from logsgd.pdk.errors import LogsgdError
 SUBCOMMAND_MODULES = (
     "logsgd.flow.doctor",
     "logsgd.flow.char_cmd",
+    "logsgd.flow.drc_cmd",
 )
 
 EXIT_ERROR = 2

@@ -22,7 +22,7 @@ Rule kinds:
 - ``distance_max``: every ``layer`` shape lies within the value of ``other``.
 
 The layer names in a rule are the DRC deck's derived layers (see
-``logsgd.flow.drc``), for example ``ndiff``, ``gate`` or ``poly_licon``.
+``logsgd.flow.drc_deck``), for example ``ndiff``, ``gate`` or ``poly_licon``.
 """
 
 from __future__ import annotations
@@ -97,9 +97,14 @@ _RULES = (
     _r("licon.7", "enclosure_adjacent", 0.12, "tap_licon", "tap", "Enclosure of licon by one of two adjacent edges of isolated tap"),
     _r("licon.8", "enclosure", 0.05, "poly_licon", "poly", "Enclosure of poly_licon by poly"),
     _r("licon.8a", "enclosure_adjacent", 0.08, "poly_licon", "poly", "Enclosure of poly_licon by poly on one of two adjacent sides"),
+    _r("licon.9", "space", 0.11, "poly_licon", "psdm", "Spacing, no overlap, between poly_licon and psdm"),
     _r("licon.11", "space", 0.055, "difftap_licon", "gate", "Spacing of licon on diff or tap to poly on diff"),
     _r("licon.14", "space", 0.19, "poly_licon", "difftap", "Spacing of poly_licon to diff or tap"),
     _r("licon.15", "enclosure", 0.10, "poly_licon", "npc", "poly_licon must be enclosed by npc by"),
+    # lvtn
+    _r("lvtn.1a", "width", 0.38, "lvtn", "", "Minimum width of lvtn"),
+    _r("lvtn.2", "space", 0.38, "lvtn", "", "Minimum spacing of lvtn to lvtn"),
+    _r("lvtn.13", "area", 0.265, "lvtn", "", "Minimum area of lvtn"),
     # li1
     _r("li.1", "width", 0.17, "li1", "", "Width of li1"),
     _r("li.3", "space", 0.17, "li1", "", "Spacing of li1 to li1"),
@@ -163,6 +168,16 @@ _RULES = (
 
 RULES: dict[str, Rule] = {r.id: r for r in _RULES}
 
+_GENERATOR_RULES = (
+    # Rules on layers the built-in deck does not derive yet (an lvt gate); the
+    # generators draw to them, the deck does not check them.
+    _r("lvtn.4b", "enclosure", 0.18, "lvt_gate", "lvtn", "Minimum enclosure of gate by lvtn"),
+    _r("lvtn.10", "enclosure", 0.38, "lvtn", "nwell", "Minimum enclosure of lvtn by nwell (except coincident edges)"),
+)
+
+GENERATOR_RULES: dict[str, Rule] = {r.id: r for r in _GENERATOR_RULES}
+"""Published rules the generators follow that ``RULES`` (the checked set) leaves out."""
+
 MANHATTAN_LAYERS: tuple[str, ...] = (
     "diff", "tap", "poly", "li1", "licon1", "capm", "mcon", "via", "via2", "via3",
 )
@@ -172,6 +187,6 @@ MANHATTAN_LAYERS: tuple[str, ...] = (
 def rule(rule_id: str) -> float:
     """The value of SKY130 rule ``rule_id`` in µm (µm² for area rules)."""
     try:
-        return RULES[rule_id].value
+        return (RULES.get(rule_id) or GENERATOR_RULES[rule_id]).value
     except KeyError:
         raise KeyError(f"unknown SKY130 rule id {rule_id!r}") from None

@@ -1,0 +1,111 @@
+"""SKY130 design-rule checking of one cell of a GDS file with the built-in deck.
+
+``run_drc(gds, cell=None, report=None) -> DrcResult`` runs the rules of
+``logsgd.pdk.rules`` as defined in ``logsgd.flow.drc_deck``, hierarchically,
+with the klayout Python module; ``logsgd.flow.drc_report`` writes and reads
+KLayout report databases; ``logsgd.flow.drc_external`` runs a user's own
+.drc deck through the ``klayout`` application.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from logsgd.pdk.errors import LogsgdError
+from logsgd.pdk.rules import RULES
+
+
+@dataclass
+class DrcResult:
+    """Outcome of one DRC run: violation counts by SKY130 rule id."""
+
+    cell: str
+    violations: int
+    by_rule: dict[str, int] = field(default_factory=dict)
+    rules_checked: list[str] = field(default_factory=list)
+    runtime_s: float = 0.0
+    report_path: Path | None = None
+
+    def to_json(self) -> dict:
+        """The ``--json`` record: cell, violations, by_rule, rules_checked, runtime_s."""
+        return {
+            "cell": self.cell,
+            "violations": self.violations,
+            "by_rule": dict(self.by_rule),
+            "rules_checked": list(self.rules_checked),
+            "runtime_s": round(self.runtime_s, 3),
+        }
+
+
+def load_layout(gds: str | Path):
+    """The layout in ``gds``; LogsgdError when missing, unreadable or empty."""
+    import klayout.db as kdb
+
+    path = Path(gds)
+    if not path.is_file():
+        raise LogsgdError(f"GDS file not found: {path}")
+    layout = kdb.Layout()
+    try:
+        layout.read(str(path))
+    except RuntimeError as exc:
+        reason = str(exc).splitlines()[0].removesuffix(" in Layout.read") if str(exc) else "unknown format"
+        raise LogsgdError(f"cannot read GDS {path}: {reason}") from None
+    if layout.cells() == 0:
+        raise LogsgdError(f"GDS {path} contains no cells")
+    return layout
+
+
+def pick_cell(layout, cell: str | None, source: str | Path):
+    """The named cell, or the single top cell; LogsgdError naming the candidates."""
+    if cell is not None:
+        found = layout.cell(cell)
+        if found is None:
+            tops = ", ".join(sorted(c.name for c in layout.top_cells()))
+            raise LogsgdError(f"cell {cell!r} not found in {source} (top cells: {tops})")
+        return found
+    tops = layout.top_cells()
+    if len(tops) != 1:
+        names = ", ".join(sorted(c.name for c in tops))
+        raise LogsgdError(f"{source} has {len(tops)} top cells ({names}); choose one with --cell")
+    return tops[0]
+
+
+def run_drc(gds: str | Path, cell: str | None = None,
+            report: str | Path | None = None) -> DrcResult:
+    """Check ``cell`` (default: the single top cell) of ``gds`` against every SKY130 rule.
+
+    Writes a KLayout report database to ``report`` when given. Raises
+    LogsgdError for a missing or unreadable file, a file without cells, or an
+    unknown cell.
+    """
+    import klayout.db as kdb
+
+    from logsgd.flow.drc_deck import DeckLayers, check_rule
+    from logsgd.flow.drc_report import write_report
+
+    start = time.perf_counter()
+    layout = load_layout(gds)
+    top = pick_cell(layout, cell, gds)
+    dss = kdb.DeepShapeStore()
+    layers = DeckLayers(layout, top, dss)
+    markers: dict[str, list] = {}
+    by_rule: dict[str, int] = {}
+    for rule_id, r in RULES.items():
+        found = check_rule(layers, r)
+        markers[rule_id] = found
+        count = sum(collection.count() for collection in found)
+        if count:
+            by_rule[rule_id] = count
+    report_path = None
+    if report is not None:
+        report_path = write_report(report, top.name, layout.dbu, markers)
+    return DrcResult(
+        cell=top.name,
+        violations=sum(by_rule.values()),
+        by_rule=by_rule,
+        rules_checked=list(RULES),
+        runtime_s=time.perf_counter() - start,
+        report_path=report_path,
+    )
