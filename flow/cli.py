@@ -20,6 +20,9 @@ SUBCOMMAND_MODULES = (
     "logsgd.flow.doctor",
     "logsgd.flow.char_cmd",
     "logsgd.flow.drc_cmd",
+    "logsgd.flow.cell_cmd",
+    "logsgd.flow.lvs_cmd",
+    "logsgd.flow.pex_cmd",
 )
 
 EXIT_ERROR = 2
