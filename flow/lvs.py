@@ -36,7 +36,7 @@ class LvsResult:
     mismatches: list[str] = field(default_factory=list)
     report_path: Path | None = None
 
-    def as_json(self) -> dict:
+    def to_json(self) -> dict:
         return {
             "match": self.match,
             "devices_layout": self.devices_layout,

@@ -22,7 +22,7 @@ def run(args) -> int:
 
     result = run_lvs(args.gds, args.spice, cell=args.cell, report=args.report)
     if args.json:
-        write_json(args.json, result.as_json())
+        write_json(args.json, result.to_json())
     verdict = "match" if result.match else "MISMATCH"
     print(
         f"lvs {verdict}: devices layout {result.devices_layout} / schematic {result.devices_schematic}, "
