@@ -19,10 +19,12 @@ from logsgd.pdk.errors import LogsgdError
 SUBCOMMAND_MODULES = (
     "logsgd.flow.doctor",
     "logsgd.flow.char_cmd",
-    "logsgd.flow.drc_cmd",
     "logsgd.flow.cell_cmd",
+    "logsgd.flow.drc_cmd",
     "logsgd.flow.lvs_cmd",
     "logsgd.flow.pex_cmd",
+    "logsgd.flow.train_cmd",
+    "logsgd.flow.flow_cmd",
 )
 
 EXIT_ERROR = 2

@@ -1,0 +1,113 @@
+"""Layout of ``sgdr_array`` by place and route for N = 1, 2, 4, 8: area per weight, DRC, LVS, runtimes.
+
+Also, for N = 1, the post-layout check: the extracted netlist (``run_pex``)
+and the schematic, with the supply and reference currents of the training
+testbench, simulated over one sample period from the same initial weight
+and at the DC operating point with the weights held; the state current I_W
+and the supply current must agree.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import time
+import types
+from pathlib import Path
+
+FEATURES = (1, 2, 4, 8)
+OP_OPTIONS = ("rshunt=1e12",)
+"""The weight capacitor node has no DC path with eta = 0; a 1 TOhm shunt on every node gives it one."""
+
+
+def _timed(action):
+    start = time.perf_counter()
+    value = action()
+    return value, round(time.perf_counter() - start, 2)
+
+
+def _array(n: int, out: Path) -> dict:
+    from logsgd.cells.logdomain import transistor_count
+    from logsgd.cells.sgdr_layout import TOP, sgdr_array_cell
+    from logsgd.flow.drc import run_drc
+    from logsgd.flow.lvs import run_lvs
+
+    cell, build_s = _timed(lambda: sgdr_array_cell(n))
+    gds, spice = cell.write(out / f"n{n}")
+    box = cell.component.dbbox()
+    area = box.width() * box.height()
+    drc, drc_s = _timed(lambda: run_drc(gds))
+    lvs, lvs_s = _timed(lambda: run_lvs(gds, spice))
+    return {
+        "transistors": transistor_count(cell.spice, TOP),
+        "width_um": round(box.width(), 3),
+        "height_um": round(box.height(), 3),
+        "area_um2": round(area, 1),
+        "area_um2_per_weight": round(area / n, 1),
+        "drc_violations": drc.violations,
+        "drc_by_rule": drc.by_rule,
+        "lvs_match": lvs.match,
+        "lvs_mismatches": lvs.mismatches[:5],
+        "runtime_s": {"build": build_s, "drc": drc_s, "lvs": lvs_s},
+    }
+
+
+def testbench(cell_text: str, design, eta: float, v_init: float | None) -> str:
+    """The N=1 training testbench's sources at one sample (x=0.5, y=0.3, lambda = 0.01) with
+    learning rate ``eta``; ``v_init`` (V) starts the weight capacitor, if given."""
+    i_tau = design.i_tau_a(eta)
+    return "\n".join([
+        cell_text,
+        f"Vdd vdd 0 {design.vdd_v}",
+        f"Ix1 x1 0 {design.current_of_input(0.5):.6g}",
+        f"Vw1 w1 0 {design.wout_v}",
+        f"Iy y 0 {design.current_of_target(0.3):.6g}",
+        f"Ii0 i0 0 {design.i0_a:.6g}",
+        f"Itau itau 0 {i_tau:.6g}",
+        f"Iltau iltau 0 {0.01 * i_tau:.6g}",
+        "Xdut vdd 0 x1 y i0 itau iltau w1 sgdr_array",
+        *([f".ic v(xdut.vc_1)={v_init:.6f}"] if v_init is not None else []),
+    ])
+
+
+def _postlayout(out: Path) -> dict:
+    from logsgd.cells.logdomain import SgdrDesign
+    from logsgd.flow.pex import run_pex
+    from logsgd.flow.sim import Analysis, Simulation, run
+    from logsgd.flow.train import TRAN_OPTIONS, state_gate_voltage
+
+    design = SgdrDesign()
+    gds, spice = out / "n1" / "sgdr_array.gds", out / "n1" / "sgdr_array.spice"
+    pex, pex_s = _timed(lambda: run_pex(gds, out / "n1" / "sgdr_array_pex.spice", schematic=spice))
+    v_init = state_gate_voltage(types.SimpleNamespace(design=design, corner="tt", temp_c=27.0))
+    period = design.sample_period_s
+    tran = Analysis(f"tran {period / 50:.6g} {period:.6g} 0 {period / 20:.6g}", ("i(vdd)", "i(vw1)"))
+    op = Analysis("op", ("i(vdd)", "i(vw1)"))
+    record = {"pex_s": pex_s, "pex_devices": pex.devices}
+    for label, path in (("schematic", spice), ("postlayout", pex.out_path)):
+        text = Path(path).read_text()
+        # one sample period of learning from the initial weight; then the DC operating point with
+        # the weights held (eta = 0), the floating capacitor node tied off by ngspice's rshunt
+        runs = (("tran", Simulation(testbench(text, design, 0.05, v_init), (tran,), options=TRAN_OPTIONS)),
+                ("op", Simulation(testbench(text, design, 0.0, None), (op,), options=OP_OPTIONS)))
+        for kind, sim in runs:
+            res, sim_s = _timed(lambda: run(sim))
+            record[f"{label}_{kind}"] = {"i_w_nA": round(-float(res["i(vw1)"][-1]) * 1e9, 4),
+                                         "i_supply_nA": round(-float(res["i(vdd)"][-1]) * 1e9, 3), "sim_s": sim_s}
+    for kind in ("tran", "op"):
+        record[f"i_w_rel_diff_pct_{kind}"] = round(
+            100 * (record[f"postlayout_{kind}"]["i_w_nA"] / record[f"schematic_{kind}"]["i_w_nA"] - 1), 3)
+    return record
+
+
+def run() -> dict:
+    with tempfile.TemporaryDirectory(prefix="logsgd-bench-array-") as tmp:
+        out = Path(tmp)
+        result = {f"n{n}": _array(n, out) for n in FEATURES}
+        result["postlayout_n1"] = _postlayout(out)
+    return result
+
+
+if __name__ == "__main__":
+    import json
+
+    print(json.dumps(run(), indent=1))

@@ -1,0 +1,191 @@
+"""Building blocks of the log-domain SGDr cell, each a SPICE ``.subckt``.
+
+Sizes are in µm (the SKY130 library sets ``.option scale=1.0u``); ``w`` is
+the total width over all fingers. All NMOS bulks are at ``gnd`` and all
+PMOS bulks at ``vdd`` (one n-well), so every block draws with the plain
+nfet_01v8 / pfet_01v8 generators.
+
+Sizing rationale (numbers from DC sweeps of sky130 tt at 27 °C; the
+translinear figure is in bench/bench_train.py ``tl_block``):
+
+* unit NMOS W/L = 8/1: at most 2.5 I_0 = 50 nA, 6 nA per square, inside weak
+  inversion (slope factor 0.68 to 0.655 over 0.5..2.5 I_0);
+* translinear devices are 8 unit fingers so that the shared source node
+  stays above ground (25-100 mV) for forced currents up to 2.5 x the
+  reference; the body effect of that node (BSIM4 source coefficient 0.80-0.89
+  instead of 1) leaves a 4.7 % worst, 1.9 % rms product error, which the
+  double differences cancel at e = 0 and x = 0;
+* every ratio is made of identical fingers: SKY130 models are binned by
+  finger width, and a single 12 µm PMOS finger is 4.5 % off a 1.5 x ratio;
+* every translinear output is cascoded (vcn ~ 0.71 V) so that all drains sit
+  at the same voltage whether they go to the capacitor or to a mirror;
+* a 50 fF MIM capacitor on each forced node stabilises the block's local
+  feedback loop (it rings with 0.5 V swings without it);
+* PMOS unit W/L = 4/2 with an L = 1 cascode, so the I_tau-level mirrors add
+  little capacitance.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from logsgd.pdk.errors import LogsgdError
+
+N_UNIT_W_UM, N_UNIT_L_UM = 8.0, 1.0
+P_UNIT_W_UM, P_UNIT_L_UM = 4.0, 2.0
+CASCODE_W_UM, CASCODE_L_UM = 4.0, 2.0
+CHARGE_CASCODE_L_UM = 4.0
+TL_RATIO = 8
+PMOS_INPUT_FINGERS = 2
+VCN_TOP_FINGERS = 16
+VCN_BOTTOM_FINGERS = 16
+GRADIENT_TL_RATIO = 4
+FEEDBACK_W_UM, FEEDBACK_L_UM = 1.0, 4.0
+COMP_CAP_SIDE_UM = 5.0
+"""Side (µm) of the MIM capacitor that compensates each translinear block's feedback loop."""
+
+NFET = "sky130_fd_pr__nfet_01v8"
+PFET = "sky130_fd_pr__pfet_01v8"
+MIM = "sky130_fd_pr__cap_mim_m3_1"
+
+
+def _w(value_um: float) -> str:
+    return f"{value_um:.4g}"
+
+
+def nfet(name: str, d: str, g: str, s: str, w_um: float, l_um: float, nf: int = 1) -> str:
+    """One NMOS line, bulk at gnd."""
+    return f"X{name} {d} {g} {s} gnd {NFET} w={_w(w_um)} l={_w(l_um)} nf={nf}"
+
+
+def pfet(name: str, d: str, g: str, s: str, w_um: float, l_um: float, nf: int = 1) -> str:
+    """One PMOS line, bulk at vdd."""
+    return f"X{name} {d} {g} {s} vdd {PFET} w={_w(w_um)} l={_w(l_um)} nf={nf}"
+
+
+def _subckt(name: str, pins: Sequence[str], lines: Sequence[str]) -> str:
+    return "\n".join([f".subckt {name} {' '.join(pins)}", *lines, f".ends {name}", ""])
+
+
+def fingers(ratio: float, per_unit: int) -> int:
+    """Finger count for ``ratio`` units of ``per_unit`` fingers each.
+
+    SKY130 models are binned by finger width, so current ratios are made
+    from identical fingers only (a width-scaled single finger of 1.5 units
+    lands in another bin and is 4.5 % off for the PMOS).
+    """
+    count = ratio * per_unit
+    if ratio <= 0 or abs(count - round(count)) > 1e-9:
+        raise LogsgdError(f"ratio {ratio} is not a positive multiple of 1/{per_unit}")
+    return int(round(count))
+
+
+def nmos_diode(name: str) -> str:
+    """Diode-connected unit NMOS (pins: d gnd): turns a current into its log-domain gate voltage.
+
+    Always unit size: translinear outputs compare gate voltages through the
+    unit device, so a scaled current (a I_0, ...) must flow in a unit diode.
+    """
+    return _subckt(name, ("d", "gnd"), [nfet("d", "d", "d", "gnd", N_UNIT_W_UM, N_UNIT_L_UM)])
+
+
+def pmos_mirror(name: str, ratios: Sequence[float]) -> str:
+    """High-swing cascoded PMOS mirror (pins: in out1..outK vdd vcp).
+
+    Current pulled out of ``in`` is pushed into each ``out_k`` times
+    ``ratios[k]`` (a multiple of 1/PMOS_INPUT_FINGERS: all fingers are identical). The input is self-biased (main gate on the cascode
+    drain), so a testbench can pull a reference straight from ``in``.
+    """
+    if not ratios:
+        raise LogsgdError("a mirror needs at least one output")
+    nfi = PMOS_INPUT_FINGERS
+    lines = [
+        pfet("mi", "si", "in", "vdd", P_UNIT_W_UM * nfi, P_UNIT_L_UM, nfi),
+        pfet("ci", "in", "vcp", "si", CASCODE_W_UM * nfi, CASCODE_L_UM, nfi),
+    ]
+    outs = []
+    for k, ratio in enumerate(ratios, start=1):
+        nf = fingers(ratio, nfi)
+        outs.append(f"out{k}")
+        lines.append(pfet(f"m{k}", f"s{k}", "in", "vdd", P_UNIT_W_UM * nf, P_UNIT_L_UM, nf))
+        lines.append(pfet(f"c{k}", f"out{k}", "vcp", f"s{k}", CASCODE_W_UM * nf, CASCODE_L_UM, nf))
+    return _subckt(name, ("in", *outs, "vdd", "vcp"), lines)
+
+
+def tl_muldiv(name: str, outputs: int, ratio: int = TL_RATIO) -> str:
+    """Translinear multiplier/divider with K outputs (pins: f g1 h1..hK o1..oK vcn gnd).
+
+    Forced device M1 (gate g1) and output devices Mk (gate hk), each
+    ``ratio`` unit fingers, share one source node; a feedback sink holds M1
+    at the current pushed into ``f``. Output k sinks
+    I_f * I_unit(hk) / I_unit(g1) from ``ok``, where I_unit(v) is the current
+    of a unit NMOS with its gate at v and source at gnd. Every device has a
+    cascode of as many fingers, biased at ``vcn``, so that all drains sit at
+    one voltage whatever the output node.
+    """
+    if outputs < 1:
+        raise LogsgdError("a translinear block needs at least one output")
+    if ratio < 1:
+        raise LogsgdError(f"translinear ratio must be a positive integer, got {ratio}")
+    w, cw = N_UNIT_W_UM * ratio, CASCODE_W_UM * ratio
+    lines = [
+        f"Xcomp f gnd {MIM} w={_w(COMP_CAP_SIDE_UM)} l={_w(COMP_CAP_SIDE_UM)}",
+        nfet("m1", "m1d", "g1", "b", w, N_UNIT_L_UM, ratio),
+        nfet("c1", "f", "vcn", "m1d", cw, CASCODE_L_UM, ratio),
+        nfet("fb", "b", "f", "gnd", FEEDBACK_W_UM, FEEDBACK_L_UM),
+    ]
+    pins = ["f", "g1"]
+    outs = []
+    for k in range(1, outputs + 1):
+        pins.append(f"h{k}")
+        outs.append(f"o{k}")
+        lines.append(nfet(f"m{k + 1}", f"d{k}", f"h{k}", "b", w, N_UNIT_L_UM, ratio))
+        lines.append(nfet(f"c{k + 1}", f"o{k}", "vcn", f"d{k}", cw, CASCODE_L_UM, ratio))
+    return _subckt(name, (*pins, *outs, "vcn", "gnd"), lines)
+
+
+def bias_cascodes(name: str) -> str:
+    """Cascode gate biases (pins: vcn n0 vcp vdd gnd).
+
+    I_0 pushed into ``vcn`` flows through two stacked NMOS diodes of 16 unit
+    fingers each (vcn ~ 0.6 V), so that the translinear drains sit at
+    0.2-0.26 V, saturated, while a cascode driving the weight capacitor
+    (0.365-0.43 V) still has about 0.1 V across it; a unit NMOS at gate
+    ``n0`` pulls I_0 through two stacked PMOS diodes from vdd to give ``vcp``.
+    """
+    return _subckt(
+        name,
+        ("vcn", "n0", "vcp", "vdd", "gnd"),
+        [
+            nfet("n1", "vcn", "vcn", "k", N_UNIT_W_UM * VCN_TOP_FINGERS, N_UNIT_L_UM, VCN_TOP_FINGERS),
+            nfet("n2", "k", "k", "gnd", N_UNIT_W_UM * VCN_BOTTOM_FINGERS, N_UNIT_L_UM, VCN_BOTTOM_FINGERS),
+            nfet("n3", "vcp", "n0", "gnd", N_UNIT_W_UM, N_UNIT_L_UM),
+            pfet("p1", "vcp", "vcp", "j", P_UNIT_W_UM, P_UNIT_L_UM),
+            pfet("p2", "j", "j", "vdd", P_UNIT_W_UM, P_UNIT_L_UM),
+        ],
+    )
+
+
+def integrator(name: str, cap_side_um: float) -> str:
+    """Log-domain integrator (pins: vc qc wout vdd vcp gnd).
+
+    The MIM capacitor at ``vc`` stores ln I_W on the gate of the unit state
+    device, whose drain is the read-out ``wout``. Current pulled from ``qc``
+    is mirrored into the capacitor (charging); the translinear outputs that
+    discharge it connect to ``vc`` directly.
+    """
+    if cap_side_um <= 0:
+        raise LogsgdError("capacitor side must be positive")
+    side = _w(cap_side_um)
+    return _subckt(
+        name,
+        ("vc", "qc", "wout", "vdd", "vcp", "gnd"),
+        [
+            f"Xcap vc gnd {MIM} w={side} l={side}",
+            nfet("w", "wout", "vc", "gnd", N_UNIT_W_UM, N_UNIT_L_UM),
+            pfet("mi", "si", "qc", "vdd", P_UNIT_W_UM, P_UNIT_L_UM),
+            pfet("ci", "qc", "vcp", "si", CASCODE_W_UM, CHARGE_CASCODE_L_UM),
+            pfet("mo", "so", "qc", "vdd", P_UNIT_W_UM, P_UNIT_L_UM),
+            pfet("co", "vc", "vcp", "so", CASCODE_W_UM, CHARGE_CASCODE_L_UM),
+        ],
+    )

@@ -1,0 +1,115 @@
+"""Design constants of the log-domain SGDr cell and the learning-rule mapping.
+
+Signals are unipolar currents with offsets (design note section 3):
+I_W = I_0 (a + w), I_X = I_0 (b + x), I_E = I_0 (c + e), I_Y = I_0 (d + y).
+The weight capacitor sits at the gates of the state devices, so
+d ln I_W / dt = kappa * I_C / (C * U_T) and the learning-rate bias is
+I_tau = eta * C * U_T / (kappa * T).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from logsgd.pdk.errors import LogsgdError
+
+BOLTZMANN_OVER_Q_V_PER_K = 8.617333262e-5
+"""k/q in V/K."""
+
+MIM_F_PER_UM2 = 2.0e-15
+"""Nominal area capacitance of sky130_fd_pr__cap_mim_m3_1 (F/µm²)."""
+
+
+def thermal_voltage_v(temp_c: float) -> float:
+    """U_T = kT/q in volts at ``temp_c`` °C."""
+    return BOLTZMANN_OVER_Q_V_PER_K * (temp_c + 273.15)
+
+
+@dataclass(frozen=True)
+class SgdrDesign:
+    """Bias plan, offsets and sizes of one ``sgdr_array`` design.
+
+    i0_a: unit current I_0 (A); a, b, c, d: offsets of w, x, e, y;
+    cap_side_um: side of the square MIM weight capacitor (µm);
+    sample_period_s: sample period T (s), 20 µs so that the slowest
+    internal node (the I_tau-level gradient path, settling in about 1 µs at
+    eta = 0.1) stays well inside one period; kappa: the effective gain
+    constant of the mapping, fixed at design time at tt/27 °C as the product
+    of the state device's subthreshold slope factor (0.664 at w = 0, DC sweep
+    of the unit nfet) and the measured DC gain of the gradient path (1.10,
+    1.09 at eta = 0.1 to 1.15 at eta = 0.02); vdd_v: supply (V);
+    wout_v: voltage the testbench holds on the weight read-out pins (V).
+    """
+
+    i0_a: float = 20e-9
+    a: float = 1.5
+    b: float = 1.5
+    c: float = 1.5
+    d: float = 1.5
+    cap_side_um: float = 140.0
+    sample_period_s: float = 20e-6
+    kappa: float = 0.73
+    vdd_v: float = 1.8
+    wout_v: float = 0.4
+
+    def __post_init__(self) -> None:
+        if self.i0_a <= 0 or self.sample_period_s <= 0 or self.cap_side_um <= 0:
+            raise LogsgdError("I_0, T and the capacitor side must be positive")
+        if min(self.a, self.b, self.c, self.d) <= 1:
+            raise LogsgdError("offsets a, b, c, d must exceed 1 so that currents stay positive")
+
+    @property
+    def cap_f(self) -> float:
+        """Nominal weight capacitance C (F)."""
+        return MIM_F_PER_UM2 * self.cap_side_um**2
+
+    def i_tau_a(self, eta: float, temp_c: float = 27.0) -> float:
+        """Learning-rate bias I_tau = eta C U_T / (kappa T) (A); PTAT through U_T."""
+        return eta * self.cap_f * thermal_voltage_v(temp_c) / (self.kappa * self.sample_period_s)
+
+    def current_of_weight(self, w):
+        """I_W = I_0 (a + w) (A)."""
+        return self.i0_a * (self.a + w)
+
+    def weight_of_current(self, i_w_a):
+        """w = I_W / I_0 - a."""
+        return i_w_a / self.i0_a - self.a
+
+    def current_of_input(self, x):
+        """I_X = I_0 (b + x) (A)."""
+        return self.i0_a * (self.b + x)
+
+    def current_of_target(self, y):
+        """I_Y = I_0 (d + y) (A)."""
+        return self.i0_a * (self.d + y)
+
+
+def transistor_count(netlist: str, top: str) -> int:
+    """Number of MOS transistors in subcircuit ``top`` of ``netlist``, hierarchy flattened."""
+    bodies: dict[str, list[list[str]]] = {}
+    current: list[list[str]] | None = None
+    for line in netlist.splitlines():
+        words = line.split()
+        if not words:
+            continue
+        head = words[0].lower()
+        if head == ".subckt":
+            current = bodies.setdefault(words[1].lower(), [])
+        elif head == ".ends":
+            current = None
+        elif current is not None and head.startswith("x"):
+            current.append(words)
+    if top.lower() not in bodies:
+        raise LogsgdError(f"subcircuit {top!r} not found in the netlist")
+
+    def count(name: str) -> int:
+        total = 0
+        for words in bodies[name]:
+            model = [w for w in words[1:] if "=" not in w][-1].lower()
+            if model.startswith("sky130_fd_pr__") and "fet_" in model:
+                total += 1
+            elif model in bodies:
+                total += count(model)
+        return total
+
+    return count(top.lower())

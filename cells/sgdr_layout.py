@@ -1,0 +1,22 @@
+"""The layout of the N-feature log-domain SGDr array, from the same parameters as its schematic."""
+
+from __future__ import annotations
+
+from logsgd.cells.base import Cell
+from logsgd.cells.logdomain import SgdrDesign, sgdr_array
+from logsgd.cells.pnr import layout_from_spice
+
+TOP = "sgdr_array"
+
+
+def sgdr_array_cell(n_features: int, design: SgdrDesign | None = None, name: str = TOP,
+                    blocks: tuple[str, ...] = ()) -> Cell:
+    """``sgdr_array`` with ``n_features`` weights, laid out by ``logsgd.cells.pnr``.
+
+    The Cell's ``spice`` is the schematic of ``logsgd.cells.logdomain`` for
+    the same parameters, its ports the array's pins, and ``name`` names both
+    the subcircuit and the GDS cell (a previous layout of that name in this
+    process is replaced). ``blocks`` names subcircuits to lay out once and
+    place per call (for example a per-weight subcircuit).
+    """
+    return layout_from_spice(sgdr_array(n_features, design, name), name, blocks=blocks)

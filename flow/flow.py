@@ -1,0 +1,191 @@
+"""``logsgd flow``: from a YAML configuration to post-layout accuracy, power and area.
+
+Stages, in order: build → drc → lvs → pex → train_schematic →
+train_postlayout → report. Each stage reads the files of the stages
+before it and writes its own into the output folder. A stage that fails
+stops the flow: a failed check (DRC violations, LVS mismatch) exits 1, an
+error exits 2. Files of the finished stages are kept, and the report and
+``summary.json`` are written either way, saying which stage stopped.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from logsgd.pdk.errors import LogsgdError
+
+from .config import FlowConfig
+
+TOP_CELL = "sgdr_array"
+DEFAULT_OUT_ROOT = Path("gds_out")
+
+
+class CheckFailed(Exception):
+    """A verification stage ran and found the design wrong (exit status 1)."""
+
+
+@dataclass
+class FlowState:
+    """What the stages have produced so far."""
+
+    config: FlowConfig
+    out: Path
+    files: dict[str, Path] = field(default_factory=dict)
+    summary: dict[str, Any] = field(default_factory=dict)
+    runtime_s: dict[str, float] = field(default_factory=dict)
+    stopped_at: str | None = None
+    stop_reason: str = ""
+    exit_status: int = 0
+
+    def path(self, name: str) -> Path:
+        return self.out / name
+
+
+def empty_summary(config: FlowConfig) -> dict[str, Any]:
+    """summary.json with every key present, unmeasured values null."""
+    return {
+        "cell": TOP_CELL,
+        "features": config.features,
+        "area_um2": None,
+        "transistors": None,
+        "drc_violations": None,
+        "lvs_match": None,
+        "nmse_pct_schematic": None,
+        "nmse_pct_postlayout": None,
+        "weight_bits_postlayout": None,
+        "power_nW": None,
+        "power_nW_per_weight": None,
+        "energy_per_update_pJ": None,
+        "runtime_s": {},
+    }
+
+
+def stage_build(state: FlowState) -> None:
+    from logsgd.cells.sgdr_layout import sgdr_array_cell
+
+    from .render import render_png
+
+    from logsgd.cells.logdomain import transistor_count
+
+    cell = sgdr_array_cell(state.config.features)
+    gds, spice = cell.write(state.out)
+    state.files.update(gds=gds, spice=spice)
+    state.summary["transistors"] = transistor_count(cell.spice, TOP_CELL)
+    box = cell.component.dbbox()
+    state.summary["area_um2"] = round(box.width() * box.height(), 2)
+    state.files["layout_png"] = render_png(gds, state.path("layout.png"))
+
+
+def stage_drc(state: FlowState) -> None:
+    from .drc import run_drc
+    from .files import write_json
+
+    res = run_drc(state.files["gds"], cell=TOP_CELL, report=state.path("drc.lyrdb"))
+    state.files["drc_json"] = write_json(state.path("drc.json"), res.to_json())
+    state.summary["drc_violations"] = res.violations
+    if res.violations:
+        worst = ", ".join(f"{k} {v}" for k, v in sorted(res.by_rule.items(), key=lambda kv: -kv[1])[:5])
+        raise CheckFailed(f"{res.violations} DRC violation(s): {worst}")
+
+
+def stage_lvs(state: FlowState) -> None:
+    from .files import write_json
+    from .lvs import run_lvs
+
+    res = run_lvs(state.files["gds"], state.files["spice"], cell=TOP_CELL, report=state.path("lvs.lvsdb"))
+    state.files["lvs_json"] = write_json(state.path("lvs.json"), res.to_json())
+    state.summary["lvs_match"] = res.match
+    if not res.match:
+        raise CheckFailed("LVS mismatch: " + "; ".join(res.mismatches[:3]))
+
+
+def stage_pex(state: FlowState) -> None:
+    from .pex import run_pex
+
+    out = state.path(f"{TOP_CELL}_pex.spice")
+    run_pex(state.files["gds"], out, cell=TOP_CELL, schematic=state.files["spice"])
+    state.files["pex"] = out
+
+
+def _train(state: FlowState, netlist: Path, tag: str) -> dict:
+    from . import datasets
+    from .files import write_json
+    from .train import TrainSetup, plot, train
+
+    cfg = state.config
+    data = datasets.load(cfg.dataset, cfg.target or None).take(cfg.features, cfg.samples)
+    result = train(TrainSetup(data, cfg.eta, cfg.lambda_, cfg.corner, cfg.temp_C, netlist_file=netlist))
+    summary = result.summary()
+    state.files[f"train_{tag}"] = write_json(state.path(f"train_{tag}.json"), summary)
+    plot(result, state.path(f"weights_{tag}.png"))
+    state.files[f"weights_{tag}_png"] = state.path(f"weights_{tag}.png")
+    return summary
+
+
+def stage_train_schematic(state: FlowState) -> None:
+    summary = _train(state, state.files["spice"], "schematic")
+    state.summary["nmse_pct_schematic"] = summary["nmse_pct"]
+
+
+def stage_train_postlayout(state: FlowState) -> None:
+    summary = _train(state, state.files["pex"], "postlayout")
+    state.summary.update(
+        nmse_pct_postlayout=summary["nmse_pct"],
+        weight_bits_postlayout=summary["weight_bits"],
+        power_nW=summary["power_nW"],
+        power_nW_per_weight=summary["power_nW_per_weight"],
+        energy_per_update_pJ=summary["energy_per_update_pJ"],
+    )
+
+
+STAGES: tuple[tuple[str, Callable[[FlowState], None]], ...] = (
+    ("build", stage_build),
+    ("drc", stage_drc),
+    ("lvs", stage_lvs),
+    ("pex", stage_pex),
+    ("train_schematic", stage_train_schematic),
+    ("train_postlayout", stage_train_postlayout),
+)
+
+
+Stage = tuple[str, Callable[[FlowState], None]]
+
+
+def run_flow(
+    config: FlowConfig,
+    out: Path | None = None,
+    echo: Callable[[str], None] = print,
+    stages: tuple[Stage, ...] = STAGES,
+) -> FlowState:
+    """Run ``stages`` into ``out`` (default gds_out/sgdr_array/); the state says where it stopped."""
+    from .files import write_json
+    from .progress import progress
+    from .report import write_report
+
+    state = FlowState(config, Path(out) if out else DEFAULT_OUT_ROOT / TOP_CELL)
+    state.summary = empty_summary(config)
+    for name, stage in stages:
+        start = time.perf_counter()
+        try:
+            with progress(f"flow {name}"):
+                stage(state)
+        except CheckFailed as exc:
+            state.stopped_at, state.stop_reason, state.exit_status = name, str(exc), 1
+        except LogsgdError as exc:
+            state.stopped_at, state.stop_reason, state.exit_status = name, str(exc), 2
+        finally:
+            state.runtime_s[name] = round(time.perf_counter() - start, 2)
+        if state.stopped_at:
+            echo(f"flow stopped at stage '{name}': {state.stop_reason}")
+            break
+    start = time.perf_counter()
+    state.summary["runtime_s"] = state.runtime_s
+    state.files["report"] = write_report(state)
+    state.runtime_s["report"] = round(time.perf_counter() - start, 2)
+    state.summary["runtime_s"]["total"] = round(sum(state.runtime_s.values()), 2)
+    state.files["summary"] = write_json(state.path("summary.json"), state.summary)
+    return state

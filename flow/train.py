@@ -1,0 +1,270 @@
+"""Train the log-domain SGDr circuit in ngspice and compare it with ideal SGDr.
+
+The testbench pulls the reference currents out of the cell's input pins
+(ideal current sources: I_X = I_0 (b + x) and I_Y = I_0 (d + y) as
+sample-and-hold PWL waveforms of period T, and the DC biases I_0, I_tau,
+lambda I_tau), holds each weight read-out pin at ``SgdrDesign.wout_v`` and
+measures the current it sinks, I_W = I_0 (a + w). Weights are read at the
+end of each period (np.interp of the wrdata vectors). The ideal model gets
+the same inputs and starts from the weights the circuit holds at t = 0.
+
+Power is mean(VDD * (I_VDD + sum I_W)): the supply current plus the read-out
+currents counted as if drawn from VDD (they are the only currents the
+testbench's measuring sources supply).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from logsgd.cells.logdomain import SgdrDesign, sgdr_array, transistor_count
+from logsgd.flow import ideal
+from logsgd.flow.datasets import Dataset
+from logsgd.flow.sim import Analysis, Result, Simulation, run, run_many
+from logsgd.pdk.errors import LogsgdError
+
+TOP = "sgdr_array"
+EDGE_FRACTION = 0.004
+"""Rise/fall time of the sample-and-hold input steps, as a fraction of T."""
+READ_BEFORE_END_FRACTION = 0.002
+"""Weights are read this fraction of T before each period ends (before the next edge)."""
+MAX_STEP_FRACTION = 0.05
+TRAN_OPTIONS = ("method=gear", "reltol=1e-4", "abstol=1e-14", "vntol=1e-7")
+
+
+@dataclass(frozen=True)
+class TrainSetup:
+    """One training run: data, hyper-parameters and operating conditions."""
+
+    data: Dataset
+    eta: float
+    lam: float
+    corner: str = "tt"
+    temp_c: float = 27.0
+    design: SgdrDesign = SgdrDesign()
+    netlist_file: Path | None = None
+    hold_s: float = 0.0
+
+    def __post_init__(self) -> None:
+        if self.eta < 0:
+            raise LogsgdError(f"eta must be >= 0 (0 holds the weights), got {self.eta}")
+        if self.lam < 0:
+            raise LogsgdError(f"lambda must be >= 0, got {self.lam}")
+        if np.max(np.abs(self.data.x)) > 1 or np.max(np.abs(self.data.y)) > 1:
+            raise LogsgdError("features and target must lie in [-1, 1]")
+
+
+def cell_netlist(setup: TrainSetup) -> str:
+    """The DUT subcircuit text: generated, or read from ``--netlist``.
+
+    A swapped-in netlist must define ``.subckt sgdr_array`` with the same
+    pins and keep the weight-capacitor nets ``vc_1..vc_N``, which the
+    testbench initialises with ``.ic``.
+    """
+    n = setup.data.x.shape[1]
+    if setup.netlist_file is None:
+        return sgdr_array(n, setup.design, TOP)
+    path = Path(setup.netlist_file)
+    if not path.is_file():
+        raise LogsgdError(f"netlist not found: {path}")
+    text = path.read_text()
+    if f".subckt {TOP}".lower() not in text.lower():
+        raise LogsgdError(f"{path}: no '.subckt {TOP}' in the netlist")
+    return text
+
+
+def _pwl(times: np.ndarray, values: np.ndarray) -> str:
+    return " ".join(f"{t:.9g} {v:.9g}" for t, v in zip(times, values))
+
+
+def _held_waveform(values: np.ndarray, period_s: float, edge_s: float) -> tuple[np.ndarray, np.ndarray]:
+    """Sample-and-hold breakpoints: values[k] from k T (+edge) to (k+1) T."""
+    times, levels = [0.0], [values[0]]
+    for k in range(1, len(values)):
+        times += [k * period_s, k * period_s + edge_s]
+        levels += [values[k - 1], values[k]]
+    return np.array(times), np.array(levels)
+
+
+def state_gate_voltage(setup: TrainSetup, w: float = 0.0) -> float:
+    """Gate voltage of the unit state device that carries I_0 (a + w) at the read-out voltage (V)."""
+    from logsgd.cells.logdomain.blocks import N_UNIT_L_UM, N_UNIT_W_UM, NFET
+
+    d = setup.design
+    net = (
+        f"Xu d g 0 0 {NFET} w={N_UNIT_W_UM} l={N_UNIT_L_UM} nf=1\n"
+        f"vd d 0 {d.wout_v}\nvg g 0 0.3\n"
+    )
+    res = run(Simulation(net, (Analysis("dc vg 0.1 0.7 0.002", ("i(vd)",)),), setup.corner, setup.temp_c))
+    vg, current = res["scale"], -res["i(vd)"]
+    return float(np.interp(np.log(d.current_of_weight(w)), np.log(current), vg))
+
+
+def testbench(setup: TrainSetup, cell: str, v_init: float) -> tuple[str, float]:
+    """Testbench netlist and its stop time (s)."""
+    d, data = setup.design, setup.data
+    n = data.x.shape[1]
+    period = d.sample_period_s
+    edge = EDGE_FRACTION * period
+    k = data.x.shape[0]
+    stop = k * period + setup.hold_s
+    i_tau = d.i_tau_a(setup.eta, setup.temp_c)
+    lines = [cell, f"Vdd vdd 0 {d.vdd_v}"]
+    for i in range(n):
+        t, v = _held_waveform(d.current_of_input(data.x[:, i]), period, edge)
+        lines.append(f"Ix{i + 1} x{i + 1} 0 PWL({_pwl(t, v)})")
+        lines.append(f"Vw{i + 1} w{i + 1} 0 {d.wout_v}")
+        lines.append(f".ic v(xdut.vc_{i + 1})={v_init:.6f}")
+    t, v = _held_waveform(d.current_of_target(data.y), period, edge)
+    lines.append(f"Iy y 0 PWL({_pwl(t, v)})")
+    lines.append(f"Ii0 i0 0 {d.i0_a:.6g}")
+    lines.append(f"Itau itau 0 {i_tau:.6g}")
+    lines.append(f"Iltau iltau 0 {setup.lam * i_tau:.6g}")
+    pins = " ".join(["vdd", "0", *[f"x{i + 1}" for i in range(n)], "y", "i0", "itau", "iltau", *[f"w{i + 1}" for i in range(n)]])
+    lines.append(f"Xdut {pins} {TOP}")
+    return "\n".join(lines), stop
+
+
+@dataclass
+class TrainResult:
+    """Weights read at the end of each period (K, N), circuit and ideal, and the run's figures."""
+
+    setup: TrainSetup
+    times_s: np.ndarray
+    w_circuit: np.ndarray
+    w_ideal: np.ndarray
+    w0: np.ndarray
+    power_w: float
+    sim_time_s: float
+    transistors: int
+    trace_t: np.ndarray
+    trace_w: np.ndarray
+
+    def summary(self) -> dict:
+        """The JSON record of the run (keys fixed by issue 6)."""
+        d = self.setup.design
+        n = self.w_circuit.shape[1]
+        k = self.w_circuit.shape[0]
+        power_nw = self.power_w * 1e9
+        return {
+            "nmse_pct": ideal.nmse_pct(self.w_circuit, self.w_ideal),
+            "weight_bits": ideal.weight_bits(self.w_circuit, self.w_ideal),
+            "power_nW": power_nw,
+            "power_nW_per_weight": power_nw / n,
+            "energy_per_update_pJ": self.power_w * d.sample_period_s / n * 1e12,
+            "sample_period_s": d.sample_period_s,
+            "weights_final": [float(v) for v in self.w_circuit[-1]],
+            "weights_ideal_final": [float(v) for v in self.w_ideal[-1]],
+            "samples": k,
+            "corner": self.setup.corner,
+            "temp_C": self.setup.temp_c,
+            "sim_time_s": self.sim_time_s,
+            "dataset": self.setup.data.name,
+            "features": n,
+            "eta": self.setup.eta,
+            "lambda": self.setup.lam,
+            "transistors": self.transistors,
+        }
+
+
+@dataclass(frozen=True)
+class PreparedRun:
+    """A training testbench ready for ngspice, with what is needed to read it back."""
+
+    setup: TrainSetup
+    simulation: Simulation
+    transistors: int
+    label: str
+
+
+def prepare(setup: TrainSetup) -> PreparedRun:
+    """Build the training testbench (runs one short DC sweep to place the initial weights near 0)."""
+    d, data = setup.design, setup.data
+    n, k = data.x.shape[1], data.x.shape[0]
+    period = d.sample_period_s
+    cell = cell_netlist(setup)
+    net, stop = testbench(setup, cell, state_gate_voltage(setup))
+    vectors = ("i(vdd)", *[f"i(vw{i + 1})" for i in range(n)])
+    sim = Simulation(
+        net,
+        (Analysis(f"tran {period / 50:.6g} {stop:.9g} 0 {MAX_STEP_FRACTION * period:.6g}", vectors),),
+        setup.corner,
+        setup.temp_c,
+        options=TRAN_OPTIONS,
+        timeout_s=7200.0,
+    )
+    label = f"train {data.name} N={n} K={k} eta={setup.eta:g} lambda={setup.lam:g} {setup.corner}/{setup.temp_c:g}C"
+    return PreparedRun(setup, sim, transistor_count(cell, TOP), label)
+
+
+def finish(prepared: PreparedRun, res: Result, elapsed_s: float) -> TrainResult:
+    """Read the weights at the end of each period and run ideal SGDr on the same inputs."""
+    setup = prepared.setup
+    d, data = setup.design, setup.data
+    n, k = data.x.shape[1], data.x.shape[0]
+    period = d.sample_period_s
+    t = res["scale"]
+    i_w = np.column_stack([-res[f"i(vw{i + 1})"] for i in range(n)])
+    w_trace = d.weight_of_current(i_w)
+    reads = (np.arange(1, k + 1) - READ_BEFORE_END_FRACTION) * period
+    w_c = np.column_stack([np.interp(reads, t, w_trace[:, i]) for i in range(n)])
+    w0 = np.array([np.interp(0.0, t, w_trace[:, i]) for i in range(n)])
+    w_i = ideal.sgdr_continuous(data.x, data.y, setup.eta, setup.lam, w0)
+    i_supply = -res["i(vdd)"] + i_w.sum(axis=1)
+    power = float(np.trapezoid(d.vdd_v * i_supply, t) / (t[-1] - t[0]))
+    return TrainResult(setup, reads, w_c, w_i, w0, power, elapsed_s, prepared.transistors, t, w_trace)
+
+
+def train(setup: TrainSetup, show_progress: bool = False) -> TrainResult:
+    """Run the training transient and compare it with continuous ideal SGDr."""
+    from logsgd.flow.progress import progress
+
+    prepared = prepare(setup)
+    start = time.monotonic()
+    if show_progress:
+        with progress(prepared.label):
+            res = run(prepared.simulation)
+    else:
+        res = run(prepared.simulation)
+    return finish(prepared, res, time.monotonic() - start)
+
+
+def train_many(setups: list[TrainSetup], workers: int = 2, on_done: Callable[[int], None] | None = None) -> list[TrainResult]:
+    """Several training runs in parallel ngspice processes (``run_many``); sim_time_s is the batch wall time."""
+    prepared = [prepare(s) for s in setups]
+    start = time.monotonic()
+    results = run_many([p.simulation for p in prepared], workers=workers, on_done=on_done)
+    elapsed = time.monotonic() - start
+    return [finish(p, r, elapsed) for p, r in zip(prepared, results)]
+
+
+def plot(result: TrainResult, path: Path) -> None:
+    """Weights against the sample index, circuit (solid) and ideal (dashed)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from logsgd.flow.files import atomic_path
+
+    k = np.arange(1, result.w_circuit.shape[0] + 1)
+    fig, ax = plt.subplots(figsize=(7, 4))
+    for i in range(result.w_circuit.shape[1]):
+        line, = ax.plot(k, result.w_circuit[:, i], label=f"w{i + 1} circuit")
+        ax.plot(k, result.w_ideal[:, i], "--", color=line.get_color(), label=f"w{i + 1} ideal")
+    s = result.summary()
+    ax.set_xlabel("sample")
+    ax.set_ylabel("weight")
+    ax.set_title(f"{s['dataset']} eta={s['eta']:g} lambda={s['lambda']:g} {s['corner']}/{s['temp_C']:g}C: "
+                 f"nmse {s['nmse_pct']:.3f} %, {s['weight_bits']:.1f} bits", fontsize=9)
+    ax.legend(fontsize=7, ncol=2)
+    ax.grid(alpha=0.3)
+    fig.tight_layout()
+    with atomic_path(path) as tmp:
+        fig.savefig(tmp, format="png", dpi=120)
+    plt.close(fig)
