@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 LOGSGD := $(VENV)/bin/logsgd
 STAMP := $(VENV)/.logsgd-installed
-APT_PACKAGES := ngspice libngspice0 klayout
+APT_PACKAGES := ngspice libngspice0 klayout yosys iverilog
 OUT := gds_out
 
 .PHONY: setup system-packages test run bench

@@ -1,0 +1,158 @@
+"""The digital SGDr baseline: generated Liberty, bit-exact model, synthesis, gate-level and CLI checks."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+
+import numpy as np
+import pytest
+
+from logsgd.flow.digital import liberty
+from logsgd.flow.digital.model import DigitalParams, linear_data, step, train
+from logsgd.flow.digital.synth import simulate_weights, synthesize
+from logsgd.pdk.errors import LogsgdError
+
+needs_tools = pytest.mark.skipif(
+    not (shutil.which("yosys") and shutil.which("iverilog")),
+    reason="yosys and iverilog are set-up dependencies (make setup installs them)",
+)
+
+
+def test_liberty_cells_from_lef_functional_models_and_spice():
+    nand2 = liberty.cell_info("nand2_1")
+    assert nand2.area_um2 == pytest.approx(1.38 * 2.72)
+    assert nand2.transistors == 4
+    assert liberty.truth_table(nand2, "Y") == {(a, b): not (a and b) for a in (False, True) for b in (False, True)}
+    mux = liberty.cell_info("mux2_1")
+    assert liberty.truth_table(mux, "X") == {(a0, a1, s): (a1 if s else a0)
+                                             for a0 in (False, True) for a1 in (False, True) for s in (False, True)}
+    maj = liberty.cell_info("maj3_1")
+    assert all(v == (sum(k) >= 2) for k, v in liberty.truth_table(maj, "X").items())
+    a21oi = liberty.cell_info("a21oi_1")
+    assert all(v == (not ((k[0] and k[1]) or k[2])) for k, v in liberty.truth_table(a21oi, "Y").items())
+    ff = liberty.cell_info("dfxtp_1")
+    assert ff.ff == ("CLK", "D") and ff.outputs == {"Q": "IQ"} and ff.transistors == 24
+    assert liberty.cell_info("conb_1").outputs == {"HI": "1", "LO": "0"}
+
+
+def test_liberty_text_lists_every_cell_once():
+    text = liberty.liberty_text()
+    for cell in liberty.CELLS:
+        assert text.count(f"cell ({liberty.CELL_PREFIX}{cell})") == 1
+    assert 'next_state : "D";' in text and 'clocked_on : "CLK";' in text
+
+
+def test_model_step_by_hand():
+    p = DigitalParams(features=2, bits=8, eta_shift=2, lambda_shift=5)
+    # acc = 10*64 + (-20)*127 = -1900; e = round((-1900 - 30*128)/128) = round(-44.84) = -45
+    # w0: grad = -45*64 + (10*128 >> 5) = -2840, step = round(-2840/512) = -6 -> 16
+    # w1: grad = -45*127 + (-20*128 >> 5) = -5795, step = round(-5795/512) = -11 -> -9
+    assert step([10, -20], [64, 127], 30, p) == [16, -9]
+    # saturation: e = round((12700 - 127*128)/128) = -28, step = round(-3556/128) = -28 -> 128 -> 127
+    assert step([100], [127], 127, DigitalParams(eta_shift=0, lambda_shift=16)) == [127]
+
+
+def test_model_rejects_bad_parameters():
+    for kwargs in ({"features": 0}, {"bits": 1}, {"eta_shift": -1}, {"lambda_shift": 99}):
+        with pytest.raises(LogsgdError):
+            DigitalParams(**kwargs)
+
+
+def test_training_data_is_quantised_linear_data():
+    x, y = linear_data(4, 500, bits=8, seed=1)
+    assert x.shape == (500, 4) and y.shape == (500,)
+    assert np.all(x[:, -1] == 127) and x.min() >= -128 and y.max() <= 127
+    fit = np.linalg.lstsq(x / 128, y / 128, rcond=None)[0]
+    assert fit[0] == pytest.approx(0.6, abs=0.02) and fit[-1] == pytest.approx(-0.2, abs=0.02)
+
+
+@needs_tools
+@pytest.mark.parametrize("features", [1, 2])
+def test_synthesized_gates_and_rtl_learn_the_model_weights(features):
+    p = DigitalParams(features=features)
+    net = synthesize(p)
+    assert {t.removeprefix(liberty.CELL_PREFIX) for t, _ in net.cells} <= set(liberty.CELLS)
+    assert net.area_um2 == pytest.approx(sum(liberty.cell_info(c).area_um2 * k for c, k in net.cell_counts.items()))
+    assert net.flip_flops >= features * p.bits
+    x, y = linear_data(features, 120, p.bits, seed=5)
+    expected = train(x, y, p)
+    assert np.array_equal(simulate_weights("rtl", p, x, y), expected)
+    assert np.array_equal(simulate_weights("gates", p, x, y, net), expected)
+    assert np.abs(expected[-1, 0] / 128 - 0.55) < 0.15
+
+
+@needs_tools
+def test_other_widths_match_the_model():
+    p = DigitalParams(features=3, bits=5, eta_shift=1, lambda_shift=7)
+    x, y = linear_data(3, 80, p.bits, seed=2)
+    assert np.array_equal(simulate_weights("rtl", p, x, y), train(x, y, p))
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--features", "0"], "features"),
+    (["--features", "1", "--bits", "1"], "bits"),
+    (["--features", "1", "--clock-hz", "0"], "clock"),
+    (["--features", "1", "--clock-hz", "-5e6"], "clock"),
+])
+def test_cli_bad_input_is_one_line_exit_2(cli, tmp_path, args, message):
+    out = tmp_path / "d.json"
+    proc = cli("digital", *args, "--json", str(out))
+    assert proc.returncode == 2
+    assert len(proc.stderr.strip().splitlines()) == 1 and message in proc.stderr
+    assert not out.exists()
+
+
+@needs_tools
+def test_cli_json_without_spice(cli, tmp_path):
+    out = tmp_path / "d.json"
+    proc = cli("digital", "--features", "1", "--spice-cycles", "0", "--check-samples", "50", "--json", str(out))
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(out.read_text())
+    for key in ("area_um2", "transistors", "power_nW", "energy_per_update_pJ", "clock_hz", "bits"):
+        assert key in data
+    assert data["bits"] == 8 and data["clock_hz"] == 10e6 and data["power_nW"] is None
+    assert 2000 < data["area_um2"] < 8000 and 2000 < data["transistors"] < 8000
+    assert data["gates_match_model"] and data["rtl_matches_model"]
+
+
+@needs_tools
+@pytest.mark.slow
+def test_transistor_level_run_learns_and_draws_power(cli, tmp_path):
+    """N = 1, one sample (2 cycles) in ngspice: weights read back, power within a loose bound."""
+    out = tmp_path / "d.json"
+    proc = cli("digital", "--features", "1", "--spice-cycles", "2", "--check-samples", "20", "--json", str(out))
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(out.read_text())
+    assert data["spice_matches_model"] and data["spice_cycles"] == 2
+    assert 1e3 < data["power_nW"] < 1e6  # 1 µW .. 1 mW at 10 MHz
+    assert 0.1 < data["energy_per_update_pJ"] < 100
+    assert 0 < data["leakage_nW"] < data["power_nW"]
+
+
+def test_yosys_reads_the_generated_liberty(tmp_path):
+    if not shutil.which("yosys"):
+        pytest.skip("yosys missing")
+    lib = tmp_path / "cells.lib"
+    lib.write_text(liberty.liberty_text())
+    proc = subprocess.run(["yosys", "-q", "-p", f"read_liberty {lib}; stat"], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+
+
+def test_power_at_sample_rate_and_versus_table():
+    from logsgd.flow.digital.baseline import power_at_sample_rate, versus_analog, versus_table
+
+    digital = {"features": 1, "clock_hz": 10e6, "cycles_per_update": 2, "energy_per_update_pJ": 6.0,
+               "leakage_nW": 16.0, "area_um2": 4000.0, "transistors": 4000}
+    # dynamic energy 6 pJ - 16 nW * 200 ns = 5.9968 pJ per update, plus the 16 nW leakage
+    assert power_at_sample_rate(digital, 1e3) == pytest.approx(16.0 + 5.9968)
+    assert power_at_sample_rate(digital, 1e6) == pytest.approx(16.0 + 5996.8)
+    with pytest.raises(LogsgdError):
+        power_at_sample_rate(digital, 6e6)  # 2 cycles per sample at 10 MHz: at most 5 MHz
+    analog = {"features": 1, "area_um2": 1000.0, "transistors": 40, "power_nW": 100.0, "energy_per_update_pJ": 100.0}
+    cmp = versus_analog(analog, digital, 1e3)
+    assert cmp["rows"]["area_um2_per_weight"]["analog_over_digital"] == pytest.approx(0.25)
+    assert cmp["rows"]["transistors_per_weight"]["analog_over_digital"] == pytest.approx(0.01)
+    assert cmp["rows"]["energy_per_update_pJ"]["digital"] == pytest.approx(16.0 + 5.9968)  # nW * 1 ms
+    assert "| area_um2_per_weight | 1000 | 4000 | 0.25 |" in versus_table(cmp)
