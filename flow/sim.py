@@ -25,9 +25,11 @@ from logsgd.pdk.models import NGSPICE_PREAMBLE, check_corner, model_library
 
 LOG_TAIL_LINES = 15
 
+# Messages that mean the run failed. "gmin stepping failed" is left out on
+# purpose: ngspice then tries source stepping, which may still converge.
 _FATAL = re.compile(
     r"(timestep too small|no convergence|singular matrix|simulation\(s\) aborted"
-    r"|gmin stepping failed|source stepping failed|could not find|unknown subckt"
+    r"|source stepping failed|could not find|unknown subckt"
     r"|error on line|fatal error|unable to find definition)",
     re.IGNORECASE,
 )
