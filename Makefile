@@ -39,6 +39,7 @@ run: setup
 	  --json $(OUT)/char_nfet_01v8.json --plot $(OUT)/char_nfet_01v8.png
 	$(LOGSGD) char --device pfet_01v8 --w 2 --l 1 --corner tt --temp 27 \
 	  --json $(OUT)/char_pfet_01v8.json --plot $(OUT)/char_pfet_01v8.png
+	$(LOGSGD) flow --config configs/default.yaml --out $(OUT)/sgdr_array
 
 bench: setup
 	$(PY) bench/run.py
