@@ -13,8 +13,9 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from logsgd.pdk.errors import LogsgdError
 from logsgd.pdk.rules import RULES
+
+from .layout_io import load_layout, pick_cell
 
 
 @dataclass
@@ -37,39 +38,6 @@ class DrcResult:
             "rules_checked": list(self.rules_checked),
             "runtime_s": round(self.runtime_s, 3),
         }
-
-
-def load_layout(gds: str | Path):
-    """The layout in ``gds``; LogsgdError when missing, unreadable or empty."""
-    import klayout.db as kdb
-
-    path = Path(gds)
-    if not path.is_file():
-        raise LogsgdError(f"GDS file not found: {path}")
-    layout = kdb.Layout()
-    try:
-        layout.read(str(path))
-    except RuntimeError as exc:
-        reason = str(exc).splitlines()[0].removesuffix(" in Layout.read") if str(exc) else "unknown format"
-        raise LogsgdError(f"cannot read GDS {path}: {reason}") from None
-    if layout.cells() == 0:
-        raise LogsgdError(f"GDS {path} contains no cells")
-    return layout
-
-
-def pick_cell(layout, cell: str | None, source: str | Path):
-    """The named cell, or the single top cell; LogsgdError naming the candidates."""
-    if cell is not None:
-        found = layout.cell(cell)
-        if found is None:
-            tops = ", ".join(sorted(c.name for c in layout.top_cells()))
-            raise LogsgdError(f"cell {cell!r} not found in {source} (top cells: {tops})")
-        return found
-    tops = layout.top_cells()
-    if len(tops) != 1:
-        names = ", ".join(sorted(c.name for c in tops))
-        raise LogsgdError(f"{source} has {len(tops)} top cells ({names}); choose one with --cell")
-    return tops[0]
 
 
 def run_drc(gds: str | Path, cell: str | None = None,

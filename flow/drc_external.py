@@ -8,7 +8,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from logsgd.flow.drc import DrcResult, load_layout, pick_cell
+from logsgd.flow.drc import DrcResult
+from logsgd.flow.layout_io import load_layout, pick_cell
 from logsgd.pdk.errors import LogsgdError
 
 KLAYOUT_PACKAGE = "klayout"

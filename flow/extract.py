@@ -23,8 +23,7 @@ import math
 from dataclasses import dataclass
 from pathlib import Path
 
-from logsgd.flow.files import require_file
-from logsgd.pdk.errors import LogsgdError
+from logsgd.flow.layout_io import load_layout, pick_cell
 from logsgd.pdk.layers import LAYERS
 
 MOS_MODELS: dict[tuple[str, bool], str] = {
@@ -144,25 +143,8 @@ def _mim_extractor():
 
 def open_layout(gds: str | Path, cell: str | None = None):
     """Read ``gds`` and return (layout, top cell); ``cell`` picks the top by name."""
-    import klayout.db as kdb
-
-    path = require_file(gds, "layout")
-    layout = kdb.Layout()
-    try:
-        layout.read(str(path))
-    except RuntimeError as exc:
-        raise LogsgdError(f"cannot read layout {path}: {str(exc).splitlines()[0]}") from None
-    if cell is not None:
-        top = layout.cell(cell)
-        if top is None:
-            tops = ", ".join(c.name for c in layout.top_cells())
-            raise LogsgdError(f"cell {cell!r} not in {path.name}; top cells: {tops}")
-        return layout, top
-    tops = layout.top_cells()
-    if len(tops) != 1:
-        names = ", ".join(c.name for c in tops) or "none"
-        raise LogsgdError(f"{path.name} has {len(tops)} top cells ({names}); choose one with --cell")
-    return layout, tops[0]
+    layout = load_layout(gds)
+    return layout, pick_cell(layout, cell, gds)
 
 
 def _drop_texts_below(layout, top) -> None:

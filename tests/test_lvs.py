@@ -158,7 +158,7 @@ def test_bad_input_raises(tmp_path):
         run_lvs(gds, broken)
     not_gds = tmp_path / "text.gds"
     not_gds.write_text("hello")
-    with pytest.raises(LogsgdError, match="cannot read layout"):
+    with pytest.raises(LogsgdError, match="cannot read GDS"):
         run_lvs(not_gds, sp)
 
 
