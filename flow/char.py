@@ -24,12 +24,9 @@ import numpy as np
 
 from logsgd.pdk.errors import LogsgdError
 from logsgd.pdk.layers import on_grid
-from logsgd.pdk.models import check_corner, device
+from logsgd.pdk.models import check_corner, device, thermal_voltage_v
 
 from .sim import Analysis, Simulation
-
-BOLTZMANN_OVER_Q = 8.617333262e-5
-"""k/q in V/K."""
 
 VDS_V = 0.9
 VG_STOP_V = 1.8
@@ -65,11 +62,6 @@ class Sweep:
 
     vg_V: np.ndarray
     id_A: np.ndarray
-
-
-def thermal_voltage(temp_c: float) -> float:
-    """U_T = kT/q in volts at ``temp_c`` °C."""
-    return BOLTZMANN_OVER_Q * (temp_c + 273.15)
 
 
 def validate(device_name: str, w_um: float, l_um: float, corner: str, temp_c: float) -> None:
@@ -122,7 +114,7 @@ def sweep_from(result, device_name: str) -> Sweep:
 
 def extract(sweep: Sweep, temp_c: float) -> dict:
     """Slope, n, I_spec and the weak-inversion limit from one sweep."""
-    ut = thermal_voltage(temp_c)
+    ut = thermal_voltage_v(temp_c)
     vg, log_id = sweep.vg_V, np.log10(np.maximum(sweep.id_A, 1e-30))
     dlog = np.gradient(log_id, vg)
     if not np.any(dlog > 0):

@@ -27,6 +27,15 @@ NGSPICE_PREAMBLE: tuple[str, ...] = (
 """Interactive-control lines the SKY130 models need before a netlist loads."""
 
 
+BOLTZMANN_OVER_Q_V_PER_K = 8.617333262e-5
+"""k/q in V/K."""
+
+
+def thermal_voltage_v(temp_c: float) -> float:
+    """U_T = kT/q in volts at ``temp_c`` °C."""
+    return BOLTZMANN_OVER_Q_V_PER_K * (temp_c + 273.15)
+
+
 class ModelError(LogsgdError):
     """The SKY130 model library cannot be found or a request is invalid."""
 

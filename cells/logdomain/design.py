@@ -12,17 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from logsgd.pdk.errors import LogsgdError
-
-BOLTZMANN_OVER_Q_V_PER_K = 8.617333262e-5
-"""k/q in V/K."""
+from logsgd.pdk.models import thermal_voltage_v
 
 MIM_F_PER_UM2 = 2.0e-15
 """Nominal area capacitance of sky130_fd_pr__cap_mim_m3_1 (F/µm²)."""
-
-
-def thermal_voltage_v(temp_c: float) -> float:
-    """U_T = kT/q in volts at ``temp_c`` °C."""
-    return BOLTZMANN_OVER_Q_V_PER_K * (temp_c + 273.15)
 
 
 @dataclass(frozen=True)
