@@ -1,4 +1,9 @@
-"""Layout of ``sgdr_array`` by place and route for N = 1, 2, 4, 8: area per weight, DRC, LVS, runtimes.
+"""Layout of ``sgdr_array`` by place and route for N = 1, 2, 4, 8: area and power per weight, DRC, LVS.
+
+Power per weight is measured post-layout: the extracted netlist of each N
+trains for ``POWER_SAMPLES`` samples of a synthetic N-feature data set
+(eta = 0.05, lambda = 0.01, tt, 27 °C), and the mean supply power is
+divided by N.
 
 Also, for N = 1, the post-layout check: the extracted netlist (``run_pex``)
 and the schematic, with the supply and reference currents of the training
@@ -15,6 +20,8 @@ import types
 from pathlib import Path
 
 FEATURES = (1, 2, 4, 8)
+POWER_SAMPLES = 20
+POWER_WEIGHTS = (0.4, -0.3, 0.2, -0.1)
 OP_OPTIONS = ("rshunt=1e12",)
 """The weight capacitor node has no DC path with eta = 0; a 1 TOhm shunt on every node gives it one."""
 
@@ -37,7 +44,9 @@ def _array(n: int, out: Path) -> dict:
     area = box.width() * box.height()
     drc, drc_s = _timed(lambda: run_drc(gds))
     lvs, lvs_s = _timed(lambda: run_lvs(gds, spice))
+    power, power_s = _timed(lambda: _postlayout_power(n, gds, spice))
     return {
+        **power,
         "transistors": transistor_count(cell.spice, TOP),
         "width_um": round(box.width(), 3),
         "height_um": round(box.height(), 3),
@@ -47,8 +56,30 @@ def _array(n: int, out: Path) -> dict:
         "drc_by_rule": drc.by_rule,
         "lvs_match": lvs.match,
         "lvs_mismatches": lvs.mismatches[:5],
-        "runtime_s": {"build": build_s, "drc": drc_s, "lvs": lvs_s},
+        "runtime_s": {"build": build_s, "drc": drc_s, "lvs": lvs_s, "pex_and_power": power_s},
     }
+
+
+def _scaling_data(n: int):
+    """``POWER_SAMPLES`` samples of y = sum w_i x_i / n with x uniform in [-1, 1] (seed 7), weights cycling
+    through ``POWER_WEIGHTS``."""
+    import numpy as np
+
+    from logsgd.flow.datasets import Dataset
+
+    x = np.random.default_rng(7).uniform(-1, 1, (POWER_SAMPLES, n))
+    w = np.resize(np.array(POWER_WEIGHTS), n)
+    return Dataset(f"scaling{n}", x, x @ w / n, tuple(f"x{i + 1}" for i in range(n)))
+
+
+def _postlayout_power(n: int, gds: Path, spice: Path) -> dict:
+    from logsgd.flow.pex import run_pex
+    from logsgd.flow.train import TrainSetup, train
+
+    pex = run_pex(gds, gds.with_name("sgdr_array_pex.spice"), schematic=spice)
+    s = train(TrainSetup(_scaling_data(n), 0.05, 0.01, netlist_file=pex.out_path)).summary()
+    return {"power_nW": round(s["power_nW"], 2), "power_nW_per_weight": round(s["power_nW_per_weight"], 2),
+            "energy_per_update_pJ": round(s["energy_per_update_pJ"], 3), "power_samples": POWER_SAMPLES}
 
 
 def testbench(cell_text: str, design, eta: float, v_init: float | None) -> str:

@@ -1,7 +1,8 @@
 """Benchmarks: run every bench/bench_*.py and merge their results into one JSON.
 
-Each benchmark module defines ``run() -> dict``. ``make bench`` calls this
-file; ``python bench/run.py NAME...`` runs only the named ones (``drc``,
+Each benchmark module defines ``run() -> dict``, or ``run(results) -> dict``
+when it builds on the results of the others (all merged so far, in name
+order). ``make bench`` calls this file; ``python bench/run.py NAME...`` runs only the named ones (``drc``,
 ``train``, ...). Results go to ``bench/results.json`` (or ``--out``),
 merged with the figures already there so partial runs keep the rest.
 """
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
+import inspect
 import json
 import sys
 import time
@@ -39,7 +41,9 @@ def main(argv: list[str] | None = None) -> int:
         name = path.stem.removeprefix("bench_")
         print(f"[bench] {name} ...", flush=True)
         start = time.perf_counter()
-        results[name] = _load(path).run()
+        module = _load(path)
+        wants_results = inspect.signature(module.run).parameters
+        results[name] = module.run(results) if wants_results else module.run()
         results[name]["bench_runtime_s"] = round(time.perf_counter() - start, 2)
         tmp = out.with_suffix(".tmp")
         tmp.write_text(json.dumps(results, indent=2) + "\n")

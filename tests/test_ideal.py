@@ -73,3 +73,13 @@ def test_bad_inputs_raise():
         ideal.nmse_pct([[1.0]], [[1.0, 2.0]])
     with pytest.raises(LogsgdError):
         ideal.nmse_pct([[1.0]], [[0.0]])
+
+
+def test_effective_eta_recovers_the_rate_of_a_trajectory():
+    rng = np.random.default_rng(5)
+    x = rng.uniform(-1, 1, (80, 2))
+    y = np.clip(x @ np.array([0.5, -0.3]), -1, 1)
+    w = ideal.sgdr_continuous(x, y, 0.037, 0.01, np.zeros(2))
+    assert ideal.effective_eta(x, y, w, 0.01, np.zeros(2), eta_guess=0.05) == pytest.approx(0.037, rel=1e-4)
+    with pytest.raises(LogsgdError):
+        ideal.effective_eta(x, y, w, 0.01, np.zeros(2), eta_guess=0.0)

@@ -4,12 +4,18 @@
 and the bit-exact model, runs it at transistor level in ngspice and returns
 the figures of ``logsgd digital``. ``power_at_sample_rate`` and
 ``versus_analog`` put it beside an analog flow summary at equal sample rate.
+
+The transistor-level runs take the best part of an hour, so the benchmark
+(``python bench/run.py digital``) stores its results in ``measured.json``
+next to this module, and the flow report reads them from there.
 """
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Callable
+from pathlib import Path
 
 import numpy as np
 
@@ -20,6 +26,8 @@ from .model import DigitalParams, linear_data, train
 DEFAULT_CLOCK_HZ = 10e6
 DEFAULT_CHECK_SAMPLES = 200
 DEFAULT_SPICE_CYCLES = 16
+MEASURED_PATH = Path(__file__).with_name("measured.json")
+"""Digital results of the last benchmark run, keyed ``n1``, ``n4``, ... (written by bench/bench_digital.py)."""
 
 
 def validate_clock(clock_hz: float) -> float:
@@ -132,8 +140,9 @@ def versus_analog(analog: dict, digital: dict, sample_rate_hz: float) -> dict:
     ``analog`` is a flow summary (``features``, ``area_um2``, ``transistors``,
     ``power_nW``, ``energy_per_update_pJ``); ``digital`` a ``measure`` result.
     Digital power is taken at the analog sample rate ``sample_rate_hz``, and
-    its energy per update is that power times the sample period (leakage
-    between samples included), as for the analog array.
+    its energy per update is that power per weight times the sample period
+    (leakage between samples included): supply energy per weight per sample,
+    as the analog flow reports it.
     """
     n_a, n_d = analog["features"], digital["features"]
     digital_nw = power_at_sample_rate(digital, sample_rate_hz)
@@ -141,7 +150,7 @@ def versus_analog(analog: dict, digital: dict, sample_rate_hz: float) -> dict:
         "area_um2_per_weight": (analog["area_um2"] / n_a, digital["area_um2"] / n_d),
         "transistors_per_weight": (analog["transistors"] / n_a, digital["transistors"] / n_d),
         "power_nW_per_weight": (analog["power_nW"] / n_a, digital_nw / n_d),
-        "energy_per_update_pJ": (analog["energy_per_update_pJ"], digital_nw * 1e3 / sample_rate_hz),
+        "energy_per_update_pJ": (analog["energy_per_update_pJ"], digital_nw / n_d * 1e3 / sample_rate_hz),
     }
     return {
         "features": n_a,
@@ -163,3 +172,23 @@ def versus_table(comparison: dict) -> str:
         ratio = "n/a" if row["analog_over_digital"] is None else f"{row['analog_over_digital']:.3g}"
         lines.append(f"| {name} | {row['analog']:.4g} | {row['digital']:.4g} | {ratio} |")
     return "\n".join(lines) + "\n"
+
+
+def save_measured(results: dict[str, dict], path: Path = MEASURED_PATH) -> Path:
+    """Store ``measure`` results keyed ``n<N>`` for the flow report."""
+    from logsgd.flow.files import write_json
+
+    return write_json(path, results)
+
+
+def measured(features: int, path: Path = MEASURED_PATH) -> dict | None:
+    """The stored transistor-level result for ``features`` weights, or None when there is none."""
+    if not path.is_file():
+        return None
+    try:
+        result = json.loads(path.read_text()).get(f"n{features}")
+    except (json.JSONDecodeError, AttributeError) as exc:
+        raise LogsgdError(f"{path}: not a digital results file ({exc})") from None
+    if result is None or result.get("energy_per_update_pJ") is None:
+        return None
+    return result
