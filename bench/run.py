@@ -42,8 +42,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"[bench] {name} ...", flush=True)
         start = time.perf_counter()
         module = _load(path)
-        wants_results = inspect.signature(module.run).parameters
-        results[name] = module.run(results) if wants_results else module.run()
+        wants_results = "results" in inspect.signature(module.run).parameters
+        results[name] = module.run(results=results) if wants_results else module.run()
         results[name]["bench_runtime_s"] = round(time.perf_counter() - start, 2)
         tmp = out.with_suffix(".tmp")
         tmp.write_text(json.dumps(results, indent=2) + "\n")
