@@ -23,6 +23,8 @@ HERE = Path(__file__).resolve().parent
 def _load(path: Path):
     spec = importlib.util.spec_from_file_location(path.stem, path)
     module = importlib.util.module_from_spec(spec)
+    # registered, so that worker processes can unpickle the module's functions
+    sys.modules[path.stem] = module
     spec.loader.exec_module(module)
     return module
 
