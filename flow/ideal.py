@@ -25,16 +25,21 @@ def _check(x: np.ndarray, y: np.ndarray, w0: np.ndarray, eta: float, lam: float)
         raise LogsgdError(f"eta and lambda must be >= 0, got eta={eta}, lambda={lam}")
 
 
-def sgdr_discrete(x, y, eta: float, lam: float, w0=None) -> np.ndarray:
-    """Weights after each sample of discrete SGDr; shape (K, N)."""
+def _trajectory(x, y, eta: float, lam: float, w0, step) -> np.ndarray:
+    """Weights after each sample, ``step(w, x_k, y_k)`` giving the next; shape (K, N)."""
     x, y = np.asarray(x, float), np.asarray(y, float)
     w = np.zeros(x.shape[1]) if w0 is None else np.array(w0, float)
     _check(x, y, w, eta, lam)
     out = np.empty_like(x)
     for k in range(x.shape[0]):
-        w = w - eta * ((w @ x[k] - y[k]) * x[k] + lam * w)
+        w = step(w, x[k], float(y[k]))
         out[k] = w
     return out
+
+
+def sgdr_discrete(x, y, eta: float, lam: float, w0=None) -> np.ndarray:
+    """Weights after each sample of discrete SGDr; shape (K, N)."""
+    return _trajectory(x, y, eta, lam, w0, lambda w, xk, yk: w - eta * ((w @ xk - yk) * xk + lam * w))
 
 
 def sample_step(w: np.ndarray, x: np.ndarray, y: float, eta: float, lam: float, fraction: float = 1.0) -> np.ndarray:
@@ -63,14 +68,7 @@ def sample_step(w: np.ndarray, x: np.ndarray, y: float, eta: float, lam: float, 
 
 def sgdr_continuous(x, y, eta: float, lam: float, w0=None) -> np.ndarray:
     """Weights at the end of each sample period of continuous SGDr; shape (K, N)."""
-    x, y = np.asarray(x, float), np.asarray(y, float)
-    w = np.zeros(x.shape[1]) if w0 is None else np.array(w0, float)
-    _check(x, y, w, eta, lam)
-    out = np.empty_like(x)
-    for k in range(x.shape[0]):
-        w = sample_step(w, x[k], float(y[k]), eta, lam)
-        out[k] = w
-    return out
+    return _trajectory(x, y, eta, lam, w0, lambda w, xk, yk: sample_step(w, xk, yk, eta, lam))
 
 
 def nmse_pct(w_circuit, w_ideal) -> float:
