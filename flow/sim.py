@@ -13,6 +13,8 @@ import re
 import shutil
 import subprocess
 import tempfile
+import threading
+import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
@@ -24,6 +26,8 @@ from logsgd.pdk.errors import LogsgdError
 from logsgd.pdk.models import NGSPICE_PREAMBLE, check_corner, model_library
 
 LOG_TAIL_LINES = 15
+POLL_S = 0.2
+"""How often a running ngspice is checked for cancellation or timeout, in s."""
 
 # Messages that mean the run failed. "gmin stepping failed" is left out on
 # purpose: ngspice then tries source stepping, which may still converge.
@@ -37,6 +41,10 @@ _FATAL = re.compile(
 
 class SimulationError(LogsgdError):
     """ngspice failed, did not converge, or returned no data."""
+
+
+class SimulationCancelled(SimulationError):
+    """The simulation was stopped on request before it finished."""
 
 
 @dataclass(frozen=True)
@@ -100,6 +108,9 @@ def deck_text(sim: Simulation, data_files: Sequence[str]) -> str:
     ]
     for analysis, data_file in zip(sim.analyses, data_files):
         lines.extend(analysis.before)
+        # Keep only the vectors asked for: ngspice otherwise stores every node
+        # at every time point (gigabytes for the digital baseline's transients).
+        lines.append("save " + " ".join(analysis.vectors))
         lines.append(analysis.command)
         lines.append(f"wrdata {data_file} " + " ".join(analysis.vectors))
     lines += ["quit", ".endc", ".end", ""]
@@ -127,8 +138,26 @@ def _read_wrdata(path: Path, vectors: Sequence[str]) -> dict[str, np.ndarray]:
     return out
 
 
-def run(sim: Simulation) -> Result:
-    """Run one simulation; raise SimulationError carrying the log tail on failure."""
+def _wait(proc: subprocess.Popen, timeout_s: float, cancel: threading.Event | None) -> int:
+    """Exit status of ``proc``; raise on timeout or when ``cancel`` is set (the caller kills it)."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        try:
+            return proc.wait(timeout=POLL_S)
+        except subprocess.TimeoutExpired:
+            pass
+        if cancel is not None and cancel.is_set():
+            raise SimulationCancelled("ngspice run cancelled")
+        if time.monotonic() > deadline:
+            raise SimulationError(f"ngspice timed out after {timeout_s:g} s")
+
+
+def run(sim: Simulation, cancel: threading.Event | None = None) -> Result:
+    """Run one simulation; raise SimulationError carrying the log tail on failure.
+
+    Setting ``cancel`` (from another thread) kills the ngspice process and
+    raises SimulationCancelled.
+    """
     exe = ngspice_executable()
     with tempfile.TemporaryDirectory(prefix="logsgd-sim-") as tmp:
         work = Path(tmp)
@@ -136,22 +165,20 @@ def run(sim: Simulation) -> Result:
         data_files = [f"out{i}.txt" for i in range(len(sim.analyses))]
         (work / "deck.cir").write_text(deck_text(sim, data_files))
         env = dict(os.environ, HOME=str(work))
-        try:
-            proc = subprocess.run(
-                [exe, "-b", "deck.cir"],
-                cwd=work,
-                env=env,
-                capture_output=True,
-                text=True,
-                timeout=sim.timeout_s,
-                stdin=subprocess.DEVNULL,
-            )
-        except subprocess.TimeoutExpired:
-            raise SimulationError(f"ngspice timed out after {sim.timeout_s:g} s") from None
-        log = proc.stdout + proc.stderr
+        log_path = work / "ngspice.log"
+        with log_path.open("w") as log_file:
+            proc = subprocess.Popen([exe, "-b", "deck.cir"], cwd=work, env=env, stdout=log_file,
+                                    stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+            try:
+                returncode = _wait(proc, sim.timeout_s, cancel)
+            finally:
+                if proc.poll() is None:
+                    proc.kill()
+                    proc.wait()
+        log = log_path.read_text(errors="replace")
         fatal = _FATAL.search(log)
-        if proc.returncode != 0 or fatal:
-            reason = fatal.group(0) if fatal else f"exit status {proc.returncode}"
+        if returncode != 0 or fatal:
+            reason = fatal.group(0) if fatal else f"exit status {returncode}"
             raise SimulationError(f"ngspice failed ({reason}): {_tail(log)}")
         results = []
         for analysis, name in zip(sim.analyses, data_files):

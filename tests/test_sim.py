@@ -1,9 +1,12 @@
 """The ngspice runner with the real SKY130 models."""
 
+import threading
+import time
+
 import numpy as np
 import pytest
 
-from logsgd.flow.sim import Analysis, Simulation, SimulationError, run, run_many
+from logsgd.flow.sim import Analysis, Simulation, SimulationCancelled, SimulationError, run, run_many
 
 DIVIDER = "r1 a 0 1k\nr2 b a 1k\nvin b 0 1\n"
 
@@ -48,3 +51,25 @@ def test_non_convergence_is_an_error_not_empty_data():
     # A current source into a node with no DC path has no operating point.
     with pytest.raises(SimulationError, match="singular matrix"):
         run(Simulation("i1 0 a 1m\nc1 a 0 1p\n", (Analysis("op", ("v(a)",)),)))
+
+
+LONG_TRANSIENT = Simulation(
+    "Xm d g 0 0 sky130_fd_pr__nfet_01v8 w=2 l=1\nvd d 0 0.9\nvg g 0 sin(0.4 0.1 1meg)\n",
+    (Analysis("tran 1n 100m 0 1n", ("i(vd)",)),),
+)
+"""Ten million steps: minutes of ngspice, far longer than the tests below wait."""
+
+
+def test_cancel_stops_a_running_simulation():
+    cancel = threading.Event()
+    threading.Timer(1.0, cancel.set).start()
+    start = time.monotonic()
+    with pytest.raises(SimulationCancelled, match="cancelled"):
+        run(LONG_TRANSIENT, cancel)
+    assert time.monotonic() - start < 30.0
+
+
+def test_timeout_stops_a_running_simulation():
+    sim = Simulation(LONG_TRANSIENT.netlist, LONG_TRANSIENT.analyses, timeout_s=1.0)
+    with pytest.raises(SimulationError, match="timed out after 1 s"):
+        run(sim)
