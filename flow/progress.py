@@ -17,13 +17,13 @@ from contextlib import contextmanager
 class Progress:
     """A named step with optional ``done/total`` counts."""
 
-    def __init__(self, label: str, total: int | None = None, stream=None):
+    def __init__(self, label: str, total: int | None = None, stream=None, redraw: bool = True):
         self.label = label
         self.total = total
         self.done = 0
         self.stream = stream or sys.stderr
         self.start = time.perf_counter()
-        self._tty = hasattr(self.stream, "isatty") and self.stream.isatty()
+        self._tty = redraw and hasattr(self.stream, "isatty") and self.stream.isatty()
         self._stop = threading.Event()
         self._lock = threading.Lock()
         self._ticker: threading.Thread | None = None
@@ -73,7 +73,11 @@ class Progress:
 
 
 @contextmanager
-def progress(label: str, total: int | None = None) -> Iterator[Progress]:
-    """Show ``label`` with elapsed time (and counts) while the block runs."""
-    with Progress(label, total) as p:
+def progress(label: str, total: int | None = None, redraw: bool = True) -> Iterator[Progress]:
+    """Show ``label`` with elapsed time (and counts) while the block runs.
+
+    ``redraw=False`` prints only a start and an end line even on a terminal,
+    for a step that runs beside another one that redraws.
+    """
+    with Progress(label, total, redraw=redraw) as p:
         yield p

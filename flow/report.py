@@ -50,6 +50,8 @@ def _versus_digital(state) -> list[str]:
 
 def render(state) -> str:
     """The Markdown text of the report for a finished or stopped flow."""
+    from .flow import BACKGROUND
+
     cfg = state.config.as_dict()
     lines = [f"# logsgd flow: {state.summary['cell']}, N = {state.summary['features']}", ""]
     if state.stopped_at:
@@ -62,7 +64,9 @@ def render(state) -> str:
     lines += [f"| {k} | {v} |" for k, v in cfg.items()]
     lines += ["", "## Stages", "", "| stage | status | runtime (s) |", "|---|---|---|"]
     for name, seconds in state.runtime_s.items():
-        status = "stopped" if name == state.stopped_at else "done"
+        status = "stopped" if name == state.stopped_at else "cancelled" if name in state.cancelled else "done"
+        if name in BACKGROUND:
+            status += f" (in the background from the end of {BACKGROUND[name]})"
         lines.append(f"| {name} | {status} | {seconds:.1f} |")
     lines += ["", "## Files", ""]
     lines += [f"- `{p.name}`" for p in sorted(set(state.files.values())) if Path(p).exists()]

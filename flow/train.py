@@ -15,6 +15,7 @@ testbench's measuring sources supply).
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -220,17 +221,17 @@ def finish(prepared: PreparedRun, res: Result, elapsed_s: float) -> TrainResult:
     return TrainResult(setup, reads, w_c, w_i, w0, power, elapsed_s, prepared.transistors, t, w_trace)
 
 
-def train(setup: TrainSetup, show_progress: bool = False) -> TrainResult:
-    """Run the training transient and compare it with continuous ideal SGDr."""
+def train(setup: TrainSetup, show_progress: bool = False, cancel: threading.Event | None = None) -> TrainResult:
+    """Run the training transient and compare it with continuous ideal SGDr (``cancel`` stops ngspice)."""
     from logsgd.flow.progress import progress
 
     prepared = prepare(setup)
     start = time.monotonic()
     if show_progress:
         with progress(prepared.label):
-            res = run(prepared.simulation)
+            res = run(prepared.simulation, cancel)
     else:
-        res = run(prepared.simulation)
+        res = run(prepared.simulation, cancel)
     return finish(prepared, res, time.monotonic() - start)
 
 
@@ -245,15 +246,14 @@ def train_many(setups: list[TrainSetup], workers: int = 2, on_done: Callable[[in
 
 def plot(result: TrainResult, path: Path) -> None:
     """Weights against the sample index, circuit (solid) and ideal (dashed)."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    from matplotlib.figure import Figure
 
     from logsgd.flow.files import atomic_path
 
+    # A bare Figure (no pyplot state), so that two flow stages may plot at once.
     k = np.arange(1, result.w_circuit.shape[0] + 1)
-    fig, ax = plt.subplots(figsize=(7, 4))
+    fig = Figure(figsize=(7, 4))
+    ax = fig.subplots()
     for i in range(result.w_circuit.shape[1]):
         line, = ax.plot(k, result.w_circuit[:, i], label=f"w{i + 1} circuit")
         ax.plot(k, result.w_ideal[:, i], "--", color=line.get_color(), label=f"w{i + 1} ideal")
@@ -267,4 +267,3 @@ def plot(result: TrainResult, path: Path) -> None:
     fig.tight_layout()
     with atomic_path(path) as tmp:
         fig.savefig(tmp, format="png", dpi=120)
-    plt.close(fig)

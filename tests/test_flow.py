@@ -94,3 +94,26 @@ def test_a_failed_check_stops_the_flow_and_keeps_the_files(tmp_path):
     report = (tmp_path / "report.md").read_text()
     assert "stopped at stage `drc`" in report and "m1.2" in report
     assert (tmp_path / f"{TOP_CELL}.gds").is_file() and (tmp_path / "drc.lyrdb").is_file()
+
+
+def test_a_failed_check_cancels_the_background_training(tmp_path):
+    """The schematic training starts beside the checks; a DRC failure stops its ngspice run."""
+    from test_sim import LONG_TRANSIENT
+
+    from logsgd.flow.sim import run
+
+    def build_bad_layout(state: FlowState) -> None:
+        fx = Fx(TOP_CELL)
+        FIXTURES["m1.2"](fx, dimension("m1.2", True))
+        state.files["gds"] = fx.save(state.path(f"{TOP_CELL}.gds"))
+
+    def slow_training(state: FlowState) -> None:
+        run(LONG_TRANSIENT, state.cancel)
+
+    state = run_flow(load(DEFAULT_CONFIG), tmp_path, echo=lambda _: None,
+                     stages=(("build", build_bad_layout), ("drc", stage_drc), ("lvs", stage_lvs),
+                             ("train_schematic", slow_training)))
+    assert state.exit_status == 1 and state.stopped_at == "drc"
+    assert state.cancelled == ["train_schematic"]
+    assert state.runtime_s["train_schematic"] < 60.0
+    assert "| train_schematic | cancelled (in the background" in (tmp_path / "report.md").read_text()
