@@ -175,3 +175,20 @@ def test_sgdr_array_layout_comes_from_its_schematic():
     assert cell.spice == sgdr_array(1)
     assert cell.ports == tuple(sgdr_pins(1))
     assert [p.name for p in cell.component.ports] == sgdr_pins(1)
+
+
+def test_each_weight_is_one_cell_placed_n_times_and_the_array_is_clean(tmp_path):
+    """N = 2: one ld_weight GDS cell referenced twice, schematic calls it twice; DRC 0 and LVS match."""
+    from logsgd.cells.logdomain.array import WEIGHT_CELL
+    from logsgd.cells.sgdr_layout import sgdr_array_cell
+    from logsgd.flow.drc import run_drc
+    from logsgd.flow.lvs import run_lvs
+
+    cell = sgdr_array_cell(2)
+    top = cell.component.kdb_cell
+    assert sum(1 for inst in top.each_inst() if inst.cell.name == WEIGHT_CELL) == 2
+    calls = [ln for ln in cell.spice.splitlines() if ln.startswith("Xw") and ln.endswith(f" {WEIGHT_CELL}")]
+    assert len(calls) == 2 and cell.spice.count(f".subckt {WEIGHT_CELL} ") == 1
+    gds, spice = cell.write(tmp_path)
+    assert run_drc(gds, cell="sgdr_array", report=tmp_path / "drc.lyrdb").violations == 0
+    assert run_lvs(gds, spice, cell="sgdr_array", report=tmp_path / "lvs.lvsdb").match

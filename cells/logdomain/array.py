@@ -26,10 +26,23 @@ from __future__ import annotations
 
 from logsgd.pdk.errors import LogsgdError
 
-from .blocks import GRADIENT_TL_RATIO, bias_cascodes, integrator, nmos_diode, pmos_mirror, tl_muldiv
+from .blocks import (
+    GRADIENT_TL_RATIO,
+    bias_cascodes,
+    integrator,
+    nmos_diode,
+    pmos_mirror,
+    tl_muldiv,
+    weight_capacitor,
+)
 from .design import SgdrDesign
 
 MAX_FEATURES = 64
+WEIGHT_CELL = "ld_weight"
+SHARED_NETS = ("n0", "na", "nb", "ncc", "ne", "nsm", "nen", "vcn", "vcp", "vdd", "gnd")
+"""Nets of the shared error and bias blocks that every weight cell taps."""
+WEIGHT_PINS = ("x", "w", "vc", "p2f", "t1f", "t2f", "glf", *SHARED_NETS)
+"""Pins of the weight cell: its input, read-out, capacitor node, the bias currents fed to it, the shared nets."""
 
 
 def sgdr_pins(n_features: int) -> list[str]:
@@ -56,14 +69,11 @@ def sgdr_array(n_features: int, design: SgdrDesign | None = None, name: str = "s
         tl_muldiv("ld_tl_pred", 2),
         tl_muldiv("ld_tl_tau", 1),
         tl_muldiv("ld_tl_grad", 2, GRADIENT_TL_RATIO),
-        integrator("ld_int", d.cap_side_um),
+        integrator("ld_int"),
     ]
-    p2f = " ".join(f"p2f_{i}" for i in range(1, n + 1))
-    tauf = " ".join(f"t1f_{i} t2f_{i}" for i in range(1, n + 1))
-    glf = " ".join(f"glf_{i}" for i in range(1, n + 1))
     top = [
         f".subckt {name} {' '.join(sgdr_pins(n))}",
-        f"Xmi0 i0 n0 na nb ncc vcn cdf {p2f} vdd vcp ld_mir_i0",
+        f"Xmi0 i0 n0 na nb ncc vcn cdf {' '.join(f'p2f_{i}' for i in range(1, n + 1))} vdd vcp ld_mir_i0",
         "Xd0 n0 gnd ld_dio",
         "Xda na gnd ld_dio",
         "Xdb nb gnd ld_dio",
@@ -75,23 +85,40 @@ def sgdr_array(n_features: int, design: SgdrDesign | None = None, name: str = "s
         "Xmsm nsm ne vdd vcp ld_mir_1",
         "Xme ne nen vdd vcp ld_mir_1",
         "Xden nen gnd ld_dio",
-        f"Xmt itau {tauf} vdd vcp ld_mir_tau",
-        f"Xml iltau {glf} vdd vcp ld_mir_ltau",
+        f"Xmt itau {' '.join(f't1f_{i} t2f_{i}' for i in range(1, n + 1))} vdd vcp ld_mir_tau",
+        f"Xml iltau {' '.join(f'glf_{i}' for i in range(1, n + 1))} vdd vcp ld_mir_ltau",
     ]
     for i in range(1, n + 1):
         top += [
-            f"Xmx{i} x{i} nxn_{i} p1f_{i} vdd vcp ld_mir_2",
-            f"Xdx{i} nxn_{i} gnd ld_dio",
-            f"Xp1_{i} p1f_{i} n0 vc_{i} na ne nsm vcn gnd ld_tl_pred",
-            f"Xp2_{i} p2f_{i} n0 vc_{i} na nsm ne vcn gnd ld_tl_pred",
-            f"Xt1_{i} t1f_{i} n0 nxn_{i} ntx1_{i} vcn gnd ld_tl_tau",
-            f"Xt2_{i} t2f_{i} n0 nb ntx2_{i} vcn gnd ld_tl_tau",
-            f"Xmf1_{i} ntx1_{i} g1f_{i} vdd vcp ld_mir_1",
-            f"Xmf2_{i} ntx2_{i} g2f_{i} vdd vcp ld_mir_1",
-            f"Xg1_{i} g1f_{i} vc_{i} nen ncc vc_{i} qc_{i} vcn gnd ld_tl_grad",
-            f"Xg2_{i} g2f_{i} vc_{i} ncc nen vc_{i} qc_{i} vcn gnd ld_tl_grad",
-            f"Xgl_{i} glf_{i} vc_{i} vc_{i} na vc_{i} qc_{i} vcn gnd ld_tl_grad",
-            f"Xint{i} vc_{i} qc_{i} w{i} vdd vcp gnd ld_int",
+            f"Xw{i} x{i} w{i} vc_{i} p2f_{i} t1f_{i} t2f_{i} glf_{i} {' '.join(SHARED_NETS)} {WEIGHT_CELL}",
+            weight_capacitor(f"cw{i}", f"vc_{i}", d.cap_side_um),
         ]
     top += [f".ends {name}", ""]
-    return "\n".join(blocks + top)
+    return "\n".join(blocks + [weight_cell()] + top)
+
+
+def weight_cell() -> str:
+    """One weight: its prediction products, gradient path and integrator (pins: WEIGHT_PINS).
+
+    Everything of weight k but its capacitor, as one subcircuit that the
+    layout draws once and places N times. The capacitor stays at the top
+    level so that its node vc_k is a top-level net in the schematic and in
+    the extracted netlist alike (the training testbench sets it with ``.ic``).
+    """
+    return "\n".join([
+        f".subckt {WEIGHT_CELL} {' '.join(WEIGHT_PINS)}",
+        "Xmx x nxn p1f vdd vcp ld_mir_2",
+        "Xdx nxn gnd ld_dio",
+        "Xp1 p1f n0 vc na ne nsm vcn gnd ld_tl_pred",
+        "Xp2 p2f n0 vc na nsm ne vcn gnd ld_tl_pred",
+        "Xt1 t1f n0 nxn ntx1 vcn gnd ld_tl_tau",
+        "Xt2 t2f n0 nb ntx2 vcn gnd ld_tl_tau",
+        "Xmf1 ntx1 g1f vdd vcp ld_mir_1",
+        "Xmf2 ntx2 g2f vdd vcp ld_mir_1",
+        "Xg1 g1f vc nen ncc vc qc vcn gnd ld_tl_grad",
+        "Xg2 g2f vc ncc nen vc qc vcn gnd ld_tl_grad",
+        "Xgl glf vc vc na vc qc vcn gnd ld_tl_grad",
+        "Xint vc qc w vdd vcp gnd ld_int",
+        f".ends {WEIGHT_CELL}",
+        "",
+    ])

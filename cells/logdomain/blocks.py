@@ -166,22 +166,18 @@ def bias_cascodes(name: str) -> str:
     )
 
 
-def integrator(name: str, cap_side_um: float) -> str:
-    """Log-domain integrator (pins: vc qc wout vdd vcp gnd).
+def integrator(name: str) -> str:
+    """Log-domain integrator (pins: vc qc wout vdd vcp gnd), around a weight capacitor at ``vc``.
 
-    The MIM capacitor at ``vc`` stores ln I_W on the gate of the unit state
-    device, whose drain is the read-out ``wout``. Current pulled from ``qc``
-    is mirrored into the capacitor (charging); the translinear outputs that
-    discharge it connect to ``vc`` directly.
+    The capacitor (``weight_capacitor``) stores ln I_W on the gate of the
+    unit state device, whose drain is the read-out ``wout``. Current pulled
+    from ``qc`` is mirrored into the capacitor (charging); the translinear
+    outputs that discharge it connect to ``vc`` directly.
     """
-    if cap_side_um <= 0:
-        raise LogsgdError("capacitor side must be positive")
-    side = _w(cap_side_um)
     return _subckt(
         name,
         ("vc", "qc", "wout", "vdd", "vcp", "gnd"),
         [
-            f"Xcap vc gnd {MIM} w={side} l={side}",
             nfet("w", "wout", "vc", "gnd", N_UNIT_W_UM, N_UNIT_L_UM),
             pfet("mi", "si", "qc", "vdd", P_UNIT_W_UM, P_UNIT_L_UM),
             pfet("ci", "qc", "vcp", "si", CASCODE_W_UM, CHARGE_CASCODE_L_UM),
@@ -189,3 +185,10 @@ def integrator(name: str, cap_side_um: float) -> str:
             pfet("co", "vc", "vcp", "so", CASCODE_W_UM, CHARGE_CASCODE_L_UM),
         ],
     )
+
+
+def weight_capacitor(name: str, node: str, cap_side_um: float) -> str:
+    """The MIM weight capacitor from ``node`` to gnd, the volatile memory of one weight (side in µm)."""
+    if cap_side_um <= 0:
+        raise LogsgdError("capacitor side must be positive")
+    return f"X{name} {node} gnd {MIM} w={_w(cap_side_um)} l={_w(cap_side_um)}"
