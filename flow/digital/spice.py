@@ -30,7 +30,11 @@ from .synth import Netlist
 VDD_V = 1.8
 RESET_EDGES = 2
 EDGE_FRACTION = 0.01
-"""Rise and fall time of the clock and data sources, as a fraction of the period."""
+"""Rise and fall time of the data sources, as a fraction of the period."""
+CLOCK_EDGE_S = 50e-12
+"""Rise and fall time of the clock (s), as sharp as a buffered clock tree delivers it."""
+CLOCK_SETTLE_STEPS_S = (10e-12, 20e-12, 40e-12, 80e-12, 160e-12, 320e-12, 640e-12)
+"""Times (s) after the end of each clock ramp at which the clock source has breakpoints; see ``clock_pwl``."""
 POINTS_PER_CYCLE = 10
 """Upper bound on the time step: T / POINTS_PER_CYCLE (ngspice refines at edges; 10 and 40
 give the same supply energy within 0.1 %)."""
@@ -110,6 +114,28 @@ def _pwl(times_s: list[float], levels: list[int], edge_s: float) -> str:
     return "PWL(" + "\n+ ".join(rows) + ")"
 
 
+def clock_pwl(rising_s: list[float], period_s: float) -> str:
+    """The clock: high for half a period from each rising edge, with CLOCK_EDGE_S ramps.
+
+    Every clock edge is followed by breakpoints at CLOCK_SETTLE_STEPS_S,
+    which make ngspice take time steps of tens of ps while the flip-flops
+    switch. Without them it stepped across an edge in one or two steps of a
+    nanosecond, solving a flip-flop with its clock half way up, both latches
+    half open, together with the logic from Q back to D: the flip-flop then
+    captured its own next state (a race that cannot happen in silicon), and
+    the transistor-level weights left the bit-exact model.
+    """
+    points = [(0.0, 0.0)]
+    for rise in rising_s:
+        for start, before, after in ((rise - CLOCK_EDGE_S / 2, 0.0, VDD_V),
+                                     (rise + period_s / 2 - CLOCK_EDGE_S / 2, VDD_V, 0.0)):
+            points += [(start, before), (start + CLOCK_EDGE_S, after)]
+            points += [(start + CLOCK_EDGE_S + dt, after) for dt in CLOCK_SETTLE_STEPS_S]
+    pairs = [f"{t:.12g} {v:g}" for t, v in points]
+    rows = [" ".join(pairs[i:i + 8]) for i in range(0, len(pairs), 8)]
+    return "PWL(" + "\n+ ".join(rows) + ")"
+
+
 def stimulus_read_times(p: DigitalParams, clock_hz: float, samples: int) -> list[float]:
     """Times in s at which the weights after each sample are read: half a period after its last edge."""
     period = 1.0 / clock_hz
@@ -129,11 +155,9 @@ def stimulus(port_nodes: dict[str, list[str]], x_codes: np.ndarray, y_codes: np.
     stop = edge_time[-1] + period / 2 + IDLE_PERIODS * period
     reads = stimulus_read_times(p, clock_hz, samples)
     mask = (1 << p.bits) - 1
-    clock_times = [0.0] + [t + d for t in edge_time for d in (-edge / 2, period / 2 - edge / 2)]
-    clock_levels = [0] + [1, 0] * len(edge_time)
     lines = [
         f"Vdd vdd 0 {VDD_V}",
-        f"Vclk {port_nodes['clk'][0]} 0 {_pwl(clock_times, clock_levels, edge)}",
+        f"Vclk {port_nodes['clk'][0]} 0 {clock_pwl(edge_time, period)}",
         f"Vrst {port_nodes['rst'][0]} 0 {_pwl([0.0, change[1]], [1, 0], edge)}",
     ]
     words = {"y": [[0]] + [[int(v) & mask] for v in y_codes]}
