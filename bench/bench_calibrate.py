@@ -36,7 +36,8 @@ def run() -> dict:
     data = calibration_data()
     trimmed = SgdrDesign()
     untrimmed = dataclasses.replace(trimmed, eta_trim=0.0)
-    setups = [TrainSetup(data, eta, LAMBDA, design=d) for d in (untrimmed, trimmed) for eta in ETAS]
+    designs = (untrimmed, trimmed) if trimmed.eta_trim else (untrimmed,)
+    setups = [TrainSetup(data, eta, LAMBDA, design=d) for d in designs for eta in ETAS]
     out: dict = {"design_eta_trim": trimmed.eta_trim, "runs": []}
     for setup, result in zip(setups, train_many(setups)):
         eff = ideal.effective_eta(data.x, data.y, result.w_circuit, LAMBDA, result.w0, setup.eta)

@@ -6,14 +6,16 @@ Signal flow (currents in units of I_0, design note sections 3-4):
   b I_W and a b I_0; Kirchhoff sums ``ne`` (a PMOS diode) pull the + terms
   and push the - terms (through ``nsm``) and the target, so that
   I_E = I_0 (c + y_hat - y) is the current of ``ne``;
-* gradient: per weight, TX blocks form I_tau I_X / I_0 and b I_tau; the
-  G blocks divide by the state current (their forced device has its gate on
-  the weight capacitor) and multiply by I_E or c I_0; the four products
+* gradient: per weight, TX blocks form s I_tau I_X / I_0 and s b I_tau
+  (s = GRADIENT_SCALE, so that the path is fast); the G blocks divide by the
+  state current (their forced device, s unit fingers, has its gate on the
+  weight capacitor), multiply by I_E or c I_0 and divide by s (one-finger
+  output devices); the four products
   form the double difference I_tau I_0 e x / I_W, whose + terms discharge
   the capacitor directly and whose - terms return through the integrator's
   PMOS mirror, so that errors common to the four paths cancel at e = 0 or
   x = 0;
-* L2: a G block forced by lambda I_tau adds lambda I_tau I_0 w / I_W.
+* L2: a G block forced by s lambda I_tau adds lambda I_tau I_0 w / I_W.
 
 Pins: vdd gnd x1..xN y i0 itau iltau w1..wN. The testbench pulls the
 reference currents I_X = I_0 (b + x), I_Y = I_0 (d + y), I_0, I_tau and
@@ -27,7 +29,7 @@ from __future__ import annotations
 from logsgd.pdk.errors import LogsgdError
 
 from .blocks import (
-    GRADIENT_TL_RATIO,
+    GRADIENT_SCALE,
     bias_cascodes,
     integrator,
     nmos_diode,
@@ -60,15 +62,15 @@ def sgdr_array(n_features: int, design: SgdrDesign | None = None, name: str = "s
     n = n_features
     blocks = [
         pmos_mirror("ld_mir_i0", [1.0, d.a, d.b, d.c, 1.0, d.c + d.d] + [d.b] * n),
-        pmos_mirror("ld_mir_tau", [1.0] * (2 * n)),
-        pmos_mirror("ld_mir_ltau", [1.0] * n),
+        pmos_mirror("ld_mir_tau", [float(GRADIENT_SCALE)] * (2 * n)),
+        pmos_mirror("ld_mir_ltau", [float(GRADIENT_SCALE)] * n),
         pmos_mirror("ld_mir_1", [1.0]),
         pmos_mirror("ld_mir_2", [1.0, 1.0]),
         nmos_diode("ld_dio"),
         bias_cascodes("ld_bias"),
         tl_muldiv("ld_tl_pred", 2),
         tl_muldiv("ld_tl_tau", 1),
-        tl_muldiv("ld_tl_grad", 2, GRADIENT_TL_RATIO),
+        tl_muldiv("ld_tl_grad", 2, GRADIENT_SCALE, 1),
         integrator("ld_int"),
     ]
     top = [
