@@ -103,15 +103,20 @@ def deck_body(net: Netlist) -> tuple[str, dict[str, list[str]]]:
     return "\n".join(lines), port_nodes
 
 
+def _pwl_text(points: list[tuple[float, float]]) -> str:
+    """``PWL(t v ...)`` with eight (time s, voltage V) pairs per line; times to the ps."""
+    pairs = [f"{t:.12g} {v:g}" for t, v in points]
+    rows = [" ".join(pairs[i:i + 8]) for i in range(0, len(pairs), 8)]
+    return "PWL(" + "\n+ ".join(rows) + ")"
+
+
 def _pwl(times_s: list[float], levels: list[int], edge_s: float) -> str:
     """A PWL voltage that steps to ``levels[k]`` (0/1) at ``times_s[k]`` with ramps of ``edge_s``."""
     points = [(0.0, levels[0] * VDD_V)]
     for t, before, after in zip(times_s[1:], levels, levels[1:]):
         if after != before:
             points += [(t, before * VDD_V), (t + edge_s, after * VDD_V)]
-    pairs = [f"{t:.9g} {v:g}" for t, v in points]
-    rows = [" ".join(pairs[i:i + 8]) for i in range(0, len(pairs), 8)]
-    return "PWL(" + "\n+ ".join(rows) + ")"
+    return _pwl_text(points)
 
 
 def clock_pwl(rising_s: list[float], period_s: float) -> str:
@@ -131,9 +136,7 @@ def clock_pwl(rising_s: list[float], period_s: float) -> str:
                                      (rise + period_s / 2 - CLOCK_EDGE_S / 2, VDD_V, 0.0)):
             points += [(start, before), (start + CLOCK_EDGE_S, after)]
             points += [(start + CLOCK_EDGE_S + dt, after) for dt in CLOCK_SETTLE_STEPS_S]
-    pairs = [f"{t:.12g} {v:g}" for t, v in points]
-    rows = [" ".join(pairs[i:i + 8]) for i in range(0, len(pairs), 8)]
-    return "PWL(" + "\n+ ".join(rows) + ")"
+    return _pwl_text(points)
 
 
 def stimulus_read_times(p: DigitalParams, clock_hz: float, samples: int) -> list[float]:
