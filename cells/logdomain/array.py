@@ -14,7 +14,10 @@ Signal flow (currents in units of I_0, design note sections 3-4):
   form the double difference I_tau I_0 e x / I_W, whose + terms discharge
   the capacitor directly and whose - terms return through the integrator's
   PMOS mirror, so that errors common to the four paths cancel at e = 0 or
-  x = 0;
+  x = 0; the G blocks' outputs o1 discharge the capacitor, o2 (longer
+  cascodes) return through the mirror;
+* a MIM from the input diode ``nxn`` to the capacitor cancels the charge
+  each input step couples into it;
 * L2: a G block forced by s lambda I_tau adds lambda I_tau I_0 w / I_W.
 
 Pins: vdd gnd x1..xN y i0 itau iltau w1..wN. The testbench pulls the
@@ -29,9 +32,13 @@ from __future__ import annotations
 from logsgd.pdk.errors import LogsgdError
 
 from .blocks import (
+    CASCODE_L_UM,
     GRADIENT_SCALE,
+    KICK_CAP_SIDE_UM,
+    RETURN_CASCODE_L_UM,
     bias_cascodes,
     integrator,
+    mim_capacitor,
     nmos_diode,
     pmos_mirror,
     tl_muldiv,
@@ -70,7 +77,7 @@ def sgdr_array(n_features: int, design: SgdrDesign | None = None, name: str = "s
         bias_cascodes("ld_bias"),
         tl_muldiv("ld_tl_pred", 2),
         tl_muldiv("ld_tl_tau", 1),
-        tl_muldiv("ld_tl_grad", 2, GRADIENT_SCALE, 1),
+        tl_muldiv("ld_tl_grad", 2, GRADIENT_SCALE, 1, (CASCODE_L_UM, RETURN_CASCODE_L_UM)),
         integrator("ld_int"),
     ]
     top = [
@@ -121,6 +128,7 @@ def weight_cell() -> str:
         "Xg2 g2f vc ncc nen vc qc vcn gnd ld_tl_grad",
         "Xgl glf vc vc na vc qc vcn gnd ld_tl_grad",
         "Xint vc qc w vdd vcp gnd ld_int",
+        mim_capacitor("kc", "vc", "nxn", KICK_CAP_SIDE_UM),
         f".ends {WEIGHT_CELL}",
         "",
     ])

@@ -21,6 +21,12 @@ translinear figure is in bench/bench_train.py ``tl_block``):
   at the same voltage whether they go to the capacitor or to a mirror;
 * a 50 fF MIM capacitor on each forced node stabilises the block's local
   feedback loop (it rings with 0.5 V swings without it);
+* the gradient outputs that return through the integrator mirror have a
+  longer cascode (RETURN_CASCODE_L_UM) than those that discharge the weight
+  capacitor directly, so that both kinds of translinear drain sit at one
+  voltage although the mirror input is 0.55 V above the capacitor;
+* a MIM from the input diode node to the weight capacitor (KICK_CAP_SIDE_UM)
+  cancels the charge that each input step couples into the capacitor;
 * PMOS unit W/L = 4/2 with an L = 1 cascode, so the I_tau-level mirrors add
   little capacitance;
 * the gradient path runs at GRADIENT_SCALE = 8 times the I_tau level and
@@ -50,6 +56,29 @@ GRADIENT_SCALE = 8
 """The gradient path runs at GRADIENT_SCALE times the I_tau level: the TX blocks are forced by
 GRADIENT_SCALE I_tau and the G blocks' forced device has GRADIENT_SCALE unit fingers against
 one for each output, which brings the current into the capacitor back to the I_tau level."""
+RETURN_CASCODE_L_UM = 2.8
+"""Cascode length (µm) of the gradient outputs that return through the integrator mirror.
+
+Their drains sit at the mirror input (about 0.95 V), those that discharge
+the capacitor at the capacitor (about 0.41 V). With equal cascodes the
+cascode's DIBL put the translinear drains of the returning outputs 3.5 mV
+higher, and through the translinear device's own DIBL they sank 0.13 % more:
+the capacitor charged with an offset of 0.6 % of I_tau I_0 / I_W at x = 0
+(-7.8, -11.5 and -20.3 pA at eta 0.02, 0.05 and 0.1, w = 0.3, DC with the
+capacitor node forced), which moved the learned weights by 0.01-0.03. The
+longer cascode needs more gate drive and lowers its source by as much:
+-3.1, +0.3 and +3.8 pA."""
+KICK_CAP_SIDE_UM = 10.0
+"""Side (µm) of the MIM from a weight's input diode node to its weight capacitor.
+
+The shared source nodes of the translinear blocks whose devices have their
+gates on the weight capacitor follow -U_T ln I_X, and each input step
+coupled a charge through those gate-source capacitances into the capacitor:
+the weight jumped by -6.6e-3 per unit step of x (linear1, eta 0.05, fitted
+over the per-sample errors), and the jumps added up to a weight error of
+about -0.008 x. The diode node moves with +n U_T ln I_X, so a capacitor from
+it couples the opposite charge; 10.5 µm gave +1.1e-3 per unit step, 10 µm
+leaves the per-sample error of linear4 (eta 0.02) 6 times smaller."""
 FEEDBACK_W_UM, FEEDBACK_L_UM = 1.0, 4.0
 COMP_CAP_SIDE_UM = 5.0
 """Side (µm) of the MIM capacitor that compensates each translinear block's feedback loop."""
@@ -122,7 +151,8 @@ def pmos_mirror(name: str, ratios: Sequence[float]) -> str:
     return _subckt(name, ("in", *outs, "vdd", "vcp"), lines)
 
 
-def tl_muldiv(name: str, outputs: int, ratio: int = TL_RATIO, output_ratio: int | None = None) -> str:
+def tl_muldiv(name: str, outputs: int, ratio: int = TL_RATIO, output_ratio: int | None = None,
+              cascode_l_um: Sequence[float] | None = None) -> str:
     """Translinear multiplier/divider with K outputs (pins: f g1 h1..hK o1..oK vcn gnd).
 
     Forced device M1 (gate g1) of ``ratio`` unit fingers and output devices
@@ -131,11 +161,16 @@ def tl_muldiv(name: str, outputs: int, ratio: int = TL_RATIO, output_ratio: int 
     sinks (output_ratio / ratio) I_f I_unit(hk) / I_unit(g1) from ``ok``,
     where I_unit(v) is the current of a unit NMOS with its gate at v and
     source at gnd. Every device has a cascode of as many fingers, biased at
-    ``vcn``, so that all drains sit at one voltage whatever the output node.
+    ``vcn``, so that all drains sit at one voltage whatever the output node;
+    ``cascode_l_um`` gives each output's cascode length (µm, default
+    CASCODE_L_UM).
     """
     output_ratio = ratio if output_ratio is None else output_ratio
     if outputs < 1:
         raise LogsgdError("a translinear block needs at least one output")
+    cascode_l_um = (CASCODE_L_UM,) * outputs if cascode_l_um is None else tuple(cascode_l_um)
+    if len(cascode_l_um) != outputs or min(cascode_l_um) <= 0:
+        raise LogsgdError(f"need {outputs} positive output cascode lengths, got {cascode_l_um}")
     if ratio < 1 or output_ratio < 1:
         raise LogsgdError(f"translinear ratios must be positive integers, got {ratio} and {output_ratio}")
     w, cw = N_UNIT_W_UM * ratio, CASCODE_W_UM * ratio
@@ -152,7 +187,7 @@ def tl_muldiv(name: str, outputs: int, ratio: int = TL_RATIO, output_ratio: int 
         pins.append(f"h{k}")
         outs.append(f"o{k}")
         lines.append(nfet(f"m{k + 1}", f"d{k}", f"h{k}", "b", ow, N_UNIT_L_UM, output_ratio))
-        lines.append(nfet(f"c{k + 1}", f"o{k}", "vcn", f"d{k}", ocw, CASCODE_L_UM, output_ratio))
+        lines.append(nfet(f"c{k + 1}", f"o{k}", "vcn", f"d{k}", ocw, cascode_l_um[k - 1], output_ratio))
     return _subckt(name, (*pins, *outs, "vcn", "gnd"), lines)
 
 
@@ -199,8 +234,13 @@ def integrator(name: str) -> str:
     )
 
 
+def mim_capacitor(name: str, top: str, bottom: str, side_um: float) -> str:
+    """A square MIM capacitor line from ``top`` to ``bottom`` (side in µm)."""
+    if side_um <= 0:
+        raise LogsgdError("capacitor side must be positive")
+    return f"X{name} {top} {bottom} {MIM} w={_w(side_um)} l={_w(side_um)}"
+
+
 def weight_capacitor(name: str, node: str, cap_side_um: float) -> str:
     """The MIM weight capacitor from ``node`` to gnd, the volatile memory of one weight (side in µm)."""
-    if cap_side_um <= 0:
-        raise LogsgdError("capacitor side must be positive")
-    return f"X{name} {node} gnd {MIM} w={_w(cap_side_um)} l={_w(cap_side_um)}"
+    return mim_capacitor(name, node, "gnd", cap_side_um)
