@@ -25,7 +25,7 @@ class SgdrDesign:
     i0_a: unit current I_0 (A); a, b, c, d: offsets of w, x, e, y;
     cap_side_um: side of the square MIM weight capacitor (µm);
     sample_period_s: sample period T (s), 20 µs so that the slowest
-    internal node (the gradient path, which runs at 8 I_tau, 11 nA at
+    internal node (the gradient path, which runs at 8 I_tau, 12 nA at
     eta = 0.02) settles well inside one period; kappa: the gain constant
     of the mapping, the state device's subthreshold slope factor (0.664 at
     w = 0, DC sweep of the unit nfet, tt/27 °C); vdd_v: supply (V);
