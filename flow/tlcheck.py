@@ -1,4 +1,4 @@
-"""DC-sweep error of the translinear multiplier/divider against its ideal product.
+"""DC checks of the log-domain blocks: the translinear product error, and the capacitor offset.
 
 The block ``tl_muldiv`` sinks I_f * I_h / I_g1 at each output. This sweeps the
 forced current I_f and the output-gate diode current I_h over the signal
@@ -57,3 +57,36 @@ def tl_block_error(design: SgdrDesign | None = None, corner: str = "tt", temp_c:
         "tl_max_rel_error_pct": 100.0 * worst,
         "tl_rms_rel_error_pct": 100.0 * float(np.sqrt(np.mean(np.square(rms)))),
     }
+
+
+def capacitor_offset_a(eta: float, w: float = 0.3, design: SgdrDesign | None = None,
+                       corner: str = "tt", temp_c: float = 27.0) -> float:
+    """Net current (A, positive charges) into the weight capacitor of ``sgdr_array`` (N = 1) at x = 0, y = 0.
+
+    The capacitor node is held by a voltage source at the gate voltage of
+    weight ``w`` and lambda is 0, so the ideal current is zero: what flows is
+    the gradient path's offset (the four products of the double difference
+    not cancelling) plus leakage.
+    """
+    from logsgd.cells.logdomain import sgdr_array
+    from logsgd.flow.datasets import Dataset
+    from logsgd.flow.train import TOP, TrainSetup, state_gate_voltage
+
+    d = design or SgdrDesign()
+    data = Dataset("dc", np.zeros((1, 1)), np.zeros(1), ("x",))
+    vc = state_gate_voltage(TrainSetup(data, eta, 0.0, corner, temp_c, d), w)
+    cell = sgdr_array(1, d, TOP).replace("Xcw1 vc_1 gnd ", f"Vcap vc_1 gnd {vc:.6f}\n* capacitor held: ")
+    net = "\n".join([
+        cell,
+        f"Vdd vdd 0 {d.vdd_v}",
+        f"Ix1 x1 0 {d.current_of_input(0.0):.6g}",
+        f"Iy y 0 {d.current_of_target(0.0):.6g}",
+        f"Ii0 i0 0 {d.i0_a:.6g}",
+        f"Itau itau 0 {d.i_tau_a(eta, temp_c):.6g}",
+        "Iltau iltau 0 0",
+        f"Vw1 w1 0 {d.wout_v}",
+        f"Xdut vdd 0 x1 y i0 itau iltau w1 {TOP}",
+    ])
+    res = run(Simulation(net, (Analysis("op", ("i(v.xdut.vcap)",)),), corner, temp_c))
+    # the source's current runs from vc_1 through it to gnd: what the circuit pushes into the capacitor node
+    return float(res["i(v.xdut.vcap)"][0])

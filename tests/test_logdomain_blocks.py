@@ -5,7 +5,7 @@ import re
 import pytest
 
 from logsgd.cells.logdomain import SgdrDesign, pmos_mirror, sgdr_array, sgdr_pins, tl_muldiv, transistor_count
-from logsgd.flow.tlcheck import tl_block_error
+from logsgd.flow.tlcheck import capacitor_offset_a, tl_block_error
 from logsgd.pdk.errors import LogsgdError
 
 ALLOWED = {"sky130_fd_pr__nfet_01v8", "sky130_fd_pr__pfet_01v8", "sky130_fd_pr__cap_mim_m3_1"}
@@ -52,6 +52,8 @@ def test_bad_generator_inputs():
     with pytest.raises(LogsgdError):
         tl_muldiv("t", 0)
     with pytest.raises(LogsgdError):
+        tl_muldiv("t", 2, cascode_l_um=(2.0,))
+    with pytest.raises(LogsgdError):
         SgdrDesign(a=0.9)
 
 
@@ -61,3 +63,18 @@ def test_translinear_block_error_at_dc():
     err = tl_block_error()
     assert err["tl_max_rel_error_pct"] < 6.0
     assert err["tl_rms_rel_error_pct"] < 2.5
+
+
+def test_weight_cell_has_the_kick_capacitor_and_the_longer_return_cascodes():
+    text = sgdr_array(1)
+    assert "Xkc vc nxn sky130_fd_pr__cap_mim_m3_1 w=10 l=10" in text
+    grad = text[text.index(".subckt ld_tl_grad"):text.index(".ends ld_tl_grad")]
+    assert "Xc2 o1 vcn d1 gnd sky130_fd_pr__nfet_01v8 w=4 l=2 " in grad
+    assert "Xc3 o2 vcn d2 gnd sky130_fd_pr__nfet_01v8 w=4 l=2.8 " in grad
+
+
+@pytest.mark.parametrize("eta", [0.02, 0.1])
+def test_capacitor_offset_at_zero_input(eta):
+    # Measured at tt/27 °C, w = 0.3: +2.7 pA (eta 0.02) and -4.5 pA (eta 0.1); with equal return
+    # cascodes (and kappa 0.73) it was +7.8 and +20.3 pA, charging, which moved the learned weights by 0.01-0.03.
+    assert abs(capacitor_offset_a(eta)) < 6e-12

@@ -176,7 +176,7 @@ def tl_muldiv(name: str, outputs: int, ratio: int = TL_RATIO, output_ratio: int 
     w, cw = N_UNIT_W_UM * ratio, CASCODE_W_UM * ratio
     ow, ocw = N_UNIT_W_UM * output_ratio, CASCODE_W_UM * output_ratio
     lines = [
-        f"Xcomp f gnd {MIM} w={_w(COMP_CAP_SIDE_UM)} l={_w(COMP_CAP_SIDE_UM)}",
+        mim_capacitor("comp", "f", "gnd", COMP_CAP_SIDE_UM),
         nfet("m1", "m1d", "g1", "b", w, N_UNIT_L_UM, ratio),
         nfet("c1", "f", "vcn", "m1d", cw, CASCODE_L_UM, ratio),
         nfet("fb", "b", "f", "gnd", FEEDBACK_W_UM, FEEDBACK_L_UM),
