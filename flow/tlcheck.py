@@ -1,6 +1,6 @@
 """DC checks of the log-domain blocks: the translinear product error, and the capacitor offset.
 
-The block ``tl_muldiv`` sinks I_f * I_h / I_g1 at each output. This sweeps the
+The block ``tl_muldiv`` sinks I_f * I_h / I_g1 at each output. ``tl_block_error`` sweeps the
 forced current I_f and the output-gate diode current I_h over the signal
 range (0.25..2.25 I_0 and 0.5..2.5 I_0) with I_g1 = I_0, outputs held at the
 voltage of the error node, and reports the worst and rms relative error of
@@ -70,23 +70,13 @@ def capacitor_offset_a(eta: float, w: float = 0.3, design: SgdrDesign | None = N
     """
     from logsgd.cells.logdomain import sgdr_array
     from logsgd.flow.datasets import Dataset
-    from logsgd.flow.train import TOP, TrainSetup, state_gate_voltage
+    from logsgd.flow.train import TOP, TrainSetup, state_gate_voltage, testbench
 
     d = design or SgdrDesign()
-    data = Dataset("dc", np.zeros((1, 1)), np.zeros(1), ("x",))
-    vc = state_gate_voltage(TrainSetup(data, eta, 0.0, corner, temp_c, d), w)
+    setup = TrainSetup(Dataset("dc", np.zeros((1, 1)), np.zeros(1), ("x",)), eta, 0.0, corner, temp_c, d)
+    vc = state_gate_voltage(setup, w)
     cell = sgdr_array(1, d, TOP).replace("Xcw1 vc_1 gnd ", f"Vcap vc_1 gnd {vc:.6f}\n* capacitor held: ")
-    net = "\n".join([
-        cell,
-        f"Vdd vdd 0 {d.vdd_v}",
-        f"Ix1 x1 0 {d.current_of_input(0.0):.6g}",
-        f"Iy y 0 {d.current_of_target(0.0):.6g}",
-        f"Ii0 i0 0 {d.i0_a:.6g}",
-        f"Itau itau 0 {d.i_tau_a(eta, temp_c):.6g}",
-        "Iltau iltau 0 0",
-        f"Vw1 w1 0 {d.wout_v}",
-        f"Xdut vdd 0 x1 y i0 itau iltau w1 {TOP}",
-    ])
+    net, _ = testbench(setup, cell, vc)
     res = run(Simulation(net, (Analysis("op", ("i(v.xdut.vcap)",)),), corner, temp_c))
     # the source's current runs from vc_1 through it to gnd: what the circuit pushes into the capacitor node
     return float(res["i(v.xdut.vcap)"][0])
