@@ -15,11 +15,13 @@ from logsgd.flow.digital.model import DigitalParams
 FEATURES = (1, 4)
 BITS = 8
 CLOCK_HZ = 10e6
-SPICE_CYCLES = {1: 200, 4: 64}
-"""Transistor-level cycles per N (100 samples for N = 1, 8 for N = 4). With the finely stepped
-clock of spice.clock_pwl ngspice takes about 110 time points and 30 CPU-s per cycle for N = 1
-(200 cycles: about 100 CPU-min), about 1.7 times that per cycle for N = 4 (64 cycles: about
-55 CPU-min); the two run in parallel."""
+SPICE_CYCLES = {1: 48, 4: 24}
+"""Transistor-level cycles per N (24 samples for N = 1, 3 for N = 4). With the finely stepped
+clock of spice.clock_pwl ngspice takes about 95 time points and 30 CPU-s per cycle for N = 1 on an
+idle core, about 1.7 times that per cycle for N = 4, and both twice as long when the two run in
+parallel on two cores (the device evaluation is memory bound). 48 and 24 cycles take about 50
+minutes that way; the few hundred cycles of the issue take over three hours and want a longer run
+(raise these counts)."""
 CHECK_SAMPLES = 200
 
 
