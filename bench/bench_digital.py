@@ -20,7 +20,7 @@ SPICE_CYCLES = {1: 48, 4: 24}
 clock of spice.clock_pwl ngspice takes about 95 time points and 30 CPU-s per cycle for N = 1 on an
 idle core, about 1.7 times that per cycle for N = 4, and both twice as long when the two run in
 parallel on two cores (the device evaluation is memory bound). 48 and 24 cycles take about 50
-minutes that way; the few hundred cycles of the issue take over three hours and want a longer run
+minutes that way; the few hundred cycles of the issue (200 and 64) take about 2.6 hours and want a longer run
 (raise these counts)."""
 CHECK_SAMPLES = 200
 
