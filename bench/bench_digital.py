@@ -15,13 +15,11 @@ from logsgd.flow.digital.model import DigitalParams
 FEATURES = (1, 4)
 BITS = 8
 CLOCK_HZ = 10e6
-SPICE_CYCLES = {1: 48, 4: 24}
-"""Transistor-level cycles per N (24 samples for N = 1, 3 for N = 4). With the finely stepped
-clock of spice.clock_pwl ngspice takes about 95 time points and 30 CPU-s per cycle for N = 1 on an
-idle core, about 1.7 times that per cycle for N = 4, and both twice as long when the two run in
-parallel on two cores (the device evaluation is memory bound). 48 and 24 cycles take about 50
-minutes that way; the few hundred cycles of the issue (200 and 64) take about 2.6 hours and want a longer run
-(raise these counts)."""
+SPICE_CYCLES = {1: 200, 4: 200}
+"""Transistor-level cycles per N (100 samples for N = 1, 25 for N = 4). With the finely stepped
+clock of spice.clock_pwl ngspice takes about 120 time points and 21 CPU-s per cycle for N = 1,
+about 1.7 times that per cycle for N = 4; the two run in parallel on two cores without slowing each
+other much, so the benchmark takes about two hours, N = 4 being the longer."""
 CHECK_SAMPLES = 200
 
 

@@ -157,6 +157,7 @@ def _prepare(netlist, top_name: str) -> None:
             netlist.remove(circuit)
     for circuit in called.values():
         netlist.flatten_circuit(circuit)
+    _drop_dummies(top)
     # Not Netlist.simplify: its purge_nets would drop a labelled net left
     # with only its pin, hiding an open.
     netlist.make_top_level_pins()
@@ -164,6 +165,25 @@ def _prepare(netlist, top_name: str) -> None:
     for cls in netlist.each_device_class():
         if cls.name == MIM_MODEL:
             _orient_mim(netlist, cls)
+
+
+def _drop_dummies(circuit) -> None:
+    """Remove dummy transistors: gate on the bulk and drain on the source, so they conduct nothing.
+
+    Matched rows end in such gates for their neighbourhood, not for the
+    circuit. A real device shorted that way disappears too, and its
+    schematic twin is then reported missing.
+    """
+    for device in list(circuit.each_device()):
+        cls = device.device_class()
+        if cls.name == MIM_MODEL:
+            continue
+        nets = {t.name: device.net_for_terminal(t.id()) for t in cls.terminal_definitions()}
+        # net objects do not compare equal; expanded names are unique within the circuit
+        name = {k: net.expanded_name() for k, net in nets.items() if net is not None}
+        if len(name) == 4 and name.keys() == {"S", "D", "G", "B"} \
+                and name["S"] == name["D"] and name["G"] == name["B"]:
+            circuit.remove_device(device)
 
 
 def _orient_mim(netlist, cls) -> None:

@@ -54,6 +54,8 @@ class PexResult:
     """Total capacitance of each net: to substrate plus all its coupling capacitors."""
     devices: int
     """Device lines written (parallel fingers count once)."""
+    transistors: int
+    """MOS device lines among them, dummy gates included: the transistors drawn."""
     subckt: str
     ports: list[str]
     ground_caps_F: dict[str, float] = field(default_factory=dict)
@@ -452,6 +454,7 @@ def run_pex(
         out_path=out_path,
         net_caps_F=dict(totals),
         devices=len(device_lines),
+        transistors=sum(1 for line in device_lines if line.startswith("XM")),
         subckt=name,
         ports=list(ports),
         ground_caps_F={display[c]: v for c, v in ground.items()},

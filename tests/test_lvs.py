@@ -9,6 +9,7 @@ import klayout.db as kdb
 import pytest
 
 from logsgd.flow.cli import main
+from logsgd.flow.files import write_text
 from logsgd.flow.lvs import run_lvs
 from logsgd.pdk.errors import LogsgdError
 
@@ -211,3 +212,32 @@ def test_capm_without_bottom_plate_is_a_mismatch(tmp_path):
     result = run_lvs(gds, sp)
     assert not result.match
     assert any("capm without met3" in line for line in result.mismatches), result.mismatches
+
+
+def _interdigitated_with_dummies(tmp_path):
+    from logsgd.cells.matched import interdigitated
+
+    cell = interdigitated("ABBA", device="nfet_01v8", w=2.0, l=1.0, nf=2, dummies=True)
+    gds, spice = cell.write(tmp_path)
+    return gds, spice.read_text()
+
+
+def test_dummy_gates_are_dropped_on_both_sides(tmp_path):
+    """A row's end dummies (gate on bulk, drain on source) match a schematic with or without them."""
+    gds, spice = _interdigitated_with_dummies(tmp_path)
+    assert spice.count("XDUMMY") == 2
+    with_dummies = run_lvs(gds, write_text(tmp_path / "with.spice", spice))
+    without = run_lvs(gds, write_text(tmp_path / "without.spice",
+                                      "\n".join(ln for ln in spice.splitlines() if not ln.startswith("XDUMMY"))))
+    for result in (with_dummies, without):
+        assert result.match, result.mismatches
+        assert result.devices_layout == result.devices_schematic == 2
+
+
+def test_device_shorted_like_a_dummy_is_a_mismatch(tmp_path):
+    """A real device whose schematic ties gate to bulk and drain to source is dropped, and the layout's stays."""
+    gds, spice = _interdigitated_with_dummies(tmp_path)
+    shorted = spice.replace("XA0 DA GA S B", "XA0 S B S B").replace("XA3 DA GA S B", "XA3 S B S B")
+    result = run_lvs(gds, write_text(tmp_path / "shorted.spice", shorted))
+    assert not result.match
+    assert result.devices_layout == 2 and result.devices_schematic == 1

@@ -138,7 +138,7 @@ def _mos_template(model: str, w_um: float, l_um: float, nf: int) -> Template:
 
 
 def _matched_template(model: str, w_um: float, l_um: float, nf: int, pattern: str) -> Template:
-    cell = interdigitated(pattern, device=model, w=w_um, l=l_um, nf=nf, dummies=False)
+    cell = interdigitated(pattern, device=model, w=w_um, l=l_um, nf=nf, dummies=True)
     return _template_of(cell, cell.ports, device_spec(model).polarity)
 
 

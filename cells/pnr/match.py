@@ -7,8 +7,11 @@ four at a time, into one ``interdigitated`` generator cell: each device is
 split into units of equal finger count, and the units are ordered
 symmetrically about the row centre (ABCCBA...), so that every device's
 centroid sits at the middle. Units of one device are parallel transistors;
-LVS combines them back into the schematic device. The rows have no dummy
-gates, because dummies would be devices the schematic does not have.
+LVS combines them back into the schematic device. Each row ends in a dummy
+gate on either side (gate on the bulk, both sides on the strip it faces), so
+that the outer units see the same neighbourhood as the inner ones; LVS drops
+such non-conducting devices (``logsgd.flow.lvs``), and the extracted netlist
+keeps them with their junctions.
 """
 
 from __future__ import annotations
