@@ -17,6 +17,9 @@ def register(sub) -> None:
     p.add_argument("--lambda-shift", type=int, default=5, help="L2 factor lambda = 2^-SHIFT (default 5)")
     p.add_argument("--spice-cycles", type=int, default=DEFAULT_SPICE_CYCLES, metavar="C",
                    help=f"clock cycles simulated at transistor level, 0 to skip (default {DEFAULT_SPICE_CYCLES})")
+    p.add_argument("--spice-segments", type=int, default=1, metavar="S",
+                   help="split the transistor-level run into S segments run in parallel ngspice processes, "
+                        "each after the first preset to the flip-flop state there (default 1)")
     p.add_argument("--check-samples", type=int, default=DEFAULT_CHECK_SAMPLES, metavar="K",
                    help=f"training samples of the gate-level check (default {DEFAULT_CHECK_SAMPLES})")
     p.add_argument("--formal", action="store_true", help="also prove gates == RTL with yosys (takes minutes)")
@@ -27,7 +30,7 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from .digital.baseline import checks_pass, measure, validate_clock
+    from .digital.baseline import checks_pass, measure, validate_clock, validate_segments
     from .digital.liberty import liberty_text
     from .digital.model import DigitalParams
     from .files import write_json, write_text
@@ -36,11 +39,13 @@ def run(args) -> int:
     params = DigitalParams(features=args.features, bits=args.bits, eta_shift=args.eta_shift,
                            lambda_shift=args.lambda_shift)
     validate_clock(args.clock_hz)
+    validate_segments(args.spice_segments)
     def stage(name: str) -> None:
         print(f"[digital] {name}", file=sys.stderr, flush=True)
 
     with progress(f"digital N={params.features} {params.bits}-bit"):
-        result = measure(params, args.clock_hz, args.spice_cycles, args.check_samples, args.formal, stage)
+        result = measure(params, args.clock_hz, args.spice_cycles, args.check_samples, args.formal, stage,
+                         args.spice_segments)
     if args.json:
         write_json(args.json, result)
     if args.liberty:
@@ -60,7 +65,8 @@ def run(args) -> int:
         print(f"formal equivalence gates == RTL: {'proven' if result['formal_equivalence'] else 'NOT proven'}")
     if result["power_nW"] is not None:
         print(
-            f"ngspice {result['spice_cycles']} cycles at {result['clock_hz']:g} Hz: "
+            f"ngspice {result['spice_cycles']} cycles ({result['spice_segments']} segment(s)) "
+            f"at {result['clock_hz']:g} Hz: "
             f"{result['power_nW']:.4g} nW, {result['energy_per_update_pJ']:.4g} pJ per update, "
             f"leakage {result['leakage_nW']:.3g} nW; weights "
             f"{'match' if result['spice_matches_model'] else 'DIFFER FROM'} model"

@@ -95,6 +95,7 @@ def test_other_widths_match_the_model():
     (["--features", "1", "--bits", "1"], "bits"),
     (["--features", "1", "--clock-hz", "0"], "clock"),
     (["--features", "1", "--clock-hz", "-5e6"], "clock"),
+    (["--features", "1", "--spice-segments", "0"], "segments"),
 ])
 def test_cli_bad_input_is_one_line_exit_2(cli, tmp_path, args, message):
     out = tmp_path / "d.json"
@@ -120,19 +121,21 @@ def test_cli_json_without_spice(cli, tmp_path):
 @needs_tools
 @pytest.mark.slow
 def test_transistor_level_run_learns_and_draws_power(cli, tmp_path):
-    """N = 1, one sample (2 cycles) in ngspice at 2 MHz: weights read back, power within a loose bound.
+    """N = 1, two samples (4 cycles) in two parallel ngspice segments at 2 MHz: weights read back after
+    both samples, power within a loose bound.
 
     With 5 ns clock ramps and ngspice's own time steps, the first update
     already came out as -8 instead of 0 (flip-flops racing through a
     half-risen clock); the sharp, finely stepped clock of spice.clock_pwl
-    reproduces the model.
+    reproduces the model. The second segment starts from flip-flops preset
+    by ``.ic``, so its weight after the second sample checks the preset.
     """
     out = tmp_path / "d.json"
-    proc = cli("digital", "--features", "1", "--spice-cycles", "2", "--check-samples", "20",
-               "--clock-hz", "2e6", "--json", str(out))
+    proc = cli("digital", "--features", "1", "--spice-cycles", "4", "--spice-segments", "2",
+               "--check-samples", "20", "--clock-hz", "2e6", "--json", str(out))
     assert proc.returncode == 0, proc.stderr
     data = json.loads(out.read_text())
-    assert data["spice_matches_model"] and data["spice_cycles"] == 2
+    assert data["spice_matches_model"] and data["spice_cycles"] == 4 and data["spice_segments"] == 2
     assert 200 < data["power_nW"] < 2e5  # 0.2 µW .. 0.2 mW at 2 MHz
     assert 0.1 < data["energy_per_update_pJ"] < 100
     assert 0 < data["leakage_nW"] < data["power_nW"]
@@ -187,6 +190,61 @@ def test_measured_baseline_file(tmp_path):
     save_measured({"n1": {"energy_per_update_pJ": 9.0}, "n4": {"energy_per_update_pJ": None}}, path)
     assert measured(1, path) == {"energy_per_update_pJ": 9.0}
     assert measured(4, path) is None and measured(2, path) is None
+    save_measured({"n4": {"energy_per_update_pJ": 40.0}}, path)
+    assert measured(1, path) == {"energy_per_update_pJ": 9.0}, "a later N keeps the stored ones"
+    assert measured(4, path) == {"energy_per_update_pJ": 40.0}
     path.write_text("[1, 2]")
     with pytest.raises(LogsgdError, match="not a digital results file"):
         measured(1, path)
+
+
+@needs_tools
+def test_gate_netlist_evaluation_follows_the_model():
+    """The cycle-by-cycle gate evaluation that presets spice segments learns the model's weights."""
+    from logsgd.flow.digital.gatesim import flop_trace
+
+    p = DigitalParams(features=2, bits=8)
+    net = synthesize(p)
+    x, y = linear_data(2, 40, 8)
+    trace = flop_trace(net, x, y, p, reset_edges=2)
+    assert np.array_equal(trace.weights, train(x, y, p))
+    assert trace.states.shape == (41, net.flip_flops) and trace.before_last_edge.shape == (40, net.flip_flops)
+    assert not trace.states[0].any(), "reset clears every flip-flop"
+
+
+def test_segments_and_presets():
+    from logsgd.flow.digital.spice import preset_lines, segment_bounds
+
+    assert segment_bounds(10, 1) == [(0, 10)]
+    assert segment_bounds(10, 4) == [(0, 2), (2, 5), (5, 8), (8, 10)]
+    for bad in (0, 11, 2.0):
+        with pytest.raises(LogsgdError, match="segments"):
+            segment_bounds(10, bad)
+
+    class Net:
+        cells = [("sky130_fd_sc_hd__nand2_1", {}), ("sky130_fd_sc_hd__dfxtp_1", {})]
+
+    assert preset_lines(Net, np.array([1]), (1,)) == [".ic v(xc1.a_891_413#)=1.8 v(xc1.a_1059_315#)=0"]
+    with pytest.raises(LogsgdError, match="cannot preset"):
+        preset_lines(Net, np.array([0]), (0,))
+
+
+def test_segment_cache_round_trip_and_key(tmp_path):
+    """A stored segment loads back equal; its key ignores where the cell library is, not what the deck says."""
+    from logsgd.flow.digital.spice import SpiceRun, _load_segment, _segment_key, _store_segment
+    from logsgd.flow.sim import Analysis, Simulation
+
+    run = SpiceRun(clock_hz=1e7, samples=2, cycles=4, segments=1, power_nW=5.0, energy_per_update_pJ=1.5,
+                   leakage_nW=0.1, weights=np.array([[1], [3]]))
+    path = tmp_path / "seg.json"
+    assert _load_segment(path) is None
+    _store_segment(path, run)
+    back = _load_segment(path)
+    assert back.weights.tolist() == [[1], [3]] and back.energy_per_update_pJ == 1.5 and back.segments == 1
+
+    def sim(root: str, stop: str = "1e-6") -> Simulation:
+        return Simulation(f'.include "{root}/cells/inv/inv_1.spice"\nXc0 a y inv_1',
+                          (Analysis(f"tran 1e-8 {stop}", ("i(vdd)",)),))
+
+    assert _segment_key(sim("/a/sc_hd"), "/a/sc_hd") == _segment_key(sim("/b/sc_hd"), "/b/sc_hd")
+    assert _segment_key(sim("/a/sc_hd"), "/a/sc_hd") != _segment_key(sim("/a/sc_hd", "2e-6"), "/a/sc_hd")

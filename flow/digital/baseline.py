@@ -36,9 +36,16 @@ def validate_clock(clock_hz: float) -> float:
     return float(clock_hz)
 
 
+def validate_segments(segments: int) -> int:
+    if not isinstance(segments, int) or segments < 1:
+        raise LogsgdError(f"spice segments must be an integer >= 1, got {segments!r}")
+    return segments
+
+
 def measure(p: DigitalParams, clock_hz: float = DEFAULT_CLOCK_HZ, spice_cycles: int = DEFAULT_SPICE_CYCLES,
             check_samples: int = DEFAULT_CHECK_SAMPLES, formal: bool = False,
-            on_stage: Callable[[str], None] | None = None) -> dict:
+            on_stage: Callable[[str], None] | None = None, spice_segments: int = 1,
+            spice_cache: Path | None = None) -> dict:
     """Area, transistors, power and energy of sgdr_unit ``p``, with its checks.
 
     The gate netlist and the RTL are simulated (Icarus Verilog) over
@@ -46,6 +53,9 @@ def measure(p: DigitalParams, clock_hz: float = DEFAULT_CLOCK_HZ, spice_cycles: 
     after every sample. ngspice then trains the transistor-level netlist for
     ``spice_cycles`` clock cycles (rounded up to whole samples; 0 skips it) at
     ``clock_hz``; the weights it learns are read from the flip-flop outputs.
+    ``spice_segments`` splits that run into consecutive segments simulated in
+    parallel ngspice processes (``spice.simulate``), each stored in
+    ``spice_cache`` when given and taken from there by a later call.
     """
     from .spice import simulate
     from .synth import formal_equivalence, simulate_weights, synthesize
@@ -53,6 +63,7 @@ def measure(p: DigitalParams, clock_hz: float = DEFAULT_CLOCK_HZ, spice_cycles: 
     validate_clock(clock_hz)
     if not isinstance(spice_cycles, int) or spice_cycles < 0:
         raise LogsgdError(f"spice cycles must be an integer >= 0, got {spice_cycles!r}")
+    validate_segments(spice_segments)
     if not isinstance(check_samples, int) or check_samples < 1:
         raise LogsgdError(f"check samples must be an integer >= 1, got {check_samples!r}")
     stage = on_stage or (lambda _name: None)
@@ -83,6 +94,7 @@ def measure(p: DigitalParams, clock_hz: float = DEFAULT_CLOCK_HZ, spice_cycles: 
         "final_weights": (expected[-1] / (1 << (p.bits - 1))).tolist(),
         "formal_equivalence": None,
         "spice_cycles": 0,
+        "spice_segments": 0,
         "power_nW": None,
         "power_nW_per_weight": None,
         "energy_per_update_pJ": None,
@@ -95,10 +107,11 @@ def measure(p: DigitalParams, clock_hz: float = DEFAULT_CLOCK_HZ, spice_cycles: 
         out["formal_equivalence"] = formal_equivalence(net)
     if spice_cycles:
         samples = -(-spice_cycles // p.cycles_per_sample)
-        stage(f"ngspice, {samples * p.cycles_per_sample} cycles")
-        run = simulate(net, x[:samples], y[:samples], p, clock_hz)
+        stage(f"ngspice, {samples * p.cycles_per_sample} cycles in {spice_segments} segment(s)")
+        run = simulate(net, x[:samples], y[:samples], p, clock_hz, segments=spice_segments, cache_dir=spice_cache)
         out.update(
             spice_cycles=run.cycles,
+            spice_segments=run.segments,
             power_nW=run.power_nW,
             power_nW_per_weight=run.power_nW / p.features,
             energy_per_update_pJ=run.energy_per_update_pJ,
@@ -175,10 +188,16 @@ def versus_table(comparison: dict) -> str:
 
 
 def save_measured(results: dict[str, dict], path: Path = MEASURED_PATH) -> Path:
-    """Store ``measure`` results keyed ``n<N>`` for the flow report."""
+    """Store ``measure`` results keyed ``n<N>`` for the flow report, keeping the other N already stored."""
     from logsgd.flow.files import write_json
 
-    return write_json(path, results)
+    stored = {}
+    if path.is_file():
+        try:
+            stored = dict(json.loads(path.read_text()))
+        except (json.JSONDecodeError, TypeError, ValueError) as exc:
+            raise LogsgdError(f"{path}: not a digital results file ({exc})") from None
+    return write_json(path, {**stored, **results})
 
 
 def measured(features: int, path: Path = MEASURED_PATH) -> dict | None:
