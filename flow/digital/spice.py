@@ -25,6 +25,7 @@ model's after every sample, which checks the preset too.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 from concurrent.futures import ThreadPoolExecutor
@@ -68,6 +69,7 @@ class SpiceRun:
     samples: int
     cycles: int
     segments: int
+    """Parallel ngspice runs the figures were taken from."""
     power_nW: float
     """Mean supply power over the training window (reset excluded)."""
     energy_per_update_pJ: float
@@ -228,8 +230,6 @@ def segment_bounds(samples: int, segments: int) -> list[tuple[int, int]]:
 
 def _segment_key(sim, sc_hd: str) -> str:
     """Cache key of one segment's deck: its text with the cell library's location left out, and its conditions."""
-    import hashlib
-
     text = "\n".join([sim.netlist.replace(sc_hd, "SC_HD"), *(a.command for a in sim.analyses),
                       sim.corner, f"{sim.temp_c:g}"])
     return hashlib.sha256(text.encode()).hexdigest()[:24]
@@ -284,14 +284,11 @@ def simulate(net: Netlist, x_codes: np.ndarray, y_codes: np.ndarray, p: DigitalP
                              before=(f"set num_threads={NGSPICE_THREADS}",)),)
         sim = Simulation("\n".join([body, sources, *preset]), analyses, corner=corner, temp_c=temp_c,
                          timeout_s=4 * 3600.0)
-        cached = None
-        if cache_dir is not None:
-            cache = Path(cache_dir) / f"{_segment_key(sim, str(sc_hd_root()))}.json"
-            cached = _load_segment(cache)
+        cache = None if cache_dir is None else Path(cache_dir) / f"{_segment_key(sim, str(sc_hd_root()))}.json"
+        cached = None if cache is None else _load_segment(cache)
         runs.append(cached)
         if cached is None:
-            pending.append((index, sim, end - first, RESET_EDGES if lead is None else 1,
-                            cache if cache_dir is not None else None))
+            pending.append((index, sim, end - first, RESET_EDGES if lead is None else 1, cache))
 
     def simulate_segment(job) -> tuple[int, SpiceRun]:
         index, sim, count, lead_edges, cache = job
