@@ -3,9 +3,10 @@
 The transistor-level run can be split into segments of consecutive samples
 that run in parallel ngspice processes (``spice.simulate``). A segment that
 starts mid-training needs every flip-flop preset to the state the unit has
-there (just before the last clock edge of the sample before it); this module computes those states from the synthesized netlist itself
-(cell functions from the generated Liberty data, flip-flops taking D at each
-rising clock edge), with the same stimulus as the ngspice deck: reset for
+there, just before the last clock edge of the sample before it. This module
+computes those states from the synthesized netlist itself (cell functions
+from the generated Liberty data, flip-flops taking D at each rising clock
+edge), with the same stimulus as the ngspice deck: reset for
 ``reset_edges`` edges, then each sample held for ``cycles_per_sample`` edges.
 """
 
