@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from logsgd.flow.digital import liberty
-from logsgd.flow.digital.model import DigitalParams, linear_data, step, train
+from logsgd.flow.digital.model import DigitalParams, linear_data, signed_code, step, train, unsigned_word
 from logsgd.flow.digital.synth import simulate_weights, synthesize
 from logsgd.pdk.errors import LogsgdError
 
@@ -52,6 +52,13 @@ def test_model_step_by_hand():
     assert step([10, -20], [64, 127], 30, p) == [16, -9]
     # saturation: e = round((12700 - 127*128)/128) = -28, step = round(-3556/128) = -28 -> 128 -> 127
     assert step([100], [127], 127, DigitalParams(eta_shift=0, lambda_shift=16)) == [127]
+
+
+def test_two_complement_words():
+    assert [unsigned_word(v, 8) for v in (-128, -1, 0, 127)] == [128, 255, 0, 127]
+    assert [signed_code(w, 8) for w in (128, 255, 0, 127)] == [-128, -1, 0, 127]
+    assert signed_code(np.array([0x7FF, 0x800, 0xFFF]), 12).tolist() == [2047, -2048, -1]
+    assert unsigned_word(0x1234 >> 8, 8) == 0x12
 
 
 def test_model_rejects_bad_parameters():

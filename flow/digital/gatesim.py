@@ -20,7 +20,7 @@ import numpy as np
 from logsgd.pdk.errors import LogsgdError
 
 from .liberty import CELL_PREFIX, cell_info, truth_table
-from .model import DigitalParams
+from .model import DigitalParams, signed_code, unsigned_word
 from .synth import Netlist
 
 
@@ -96,10 +96,10 @@ def flop_trace(net: Netlist, x_codes: np.ndarray, y_codes: np.ndarray, p: Digita
         value[net.ports["rst"][0]] = rst
         bits = []
         for code in x_row:
-            bits += _word_bits(int(code) & ((1 << p.bits) - 1), p.bits)
+            bits += _word_bits(unsigned_word(int(code), p.bits), p.bits)
         for bit, level in zip(net.ports["x"], bits):
             value[bit] = level
-        for bit, level in zip(net.ports["y"], _word_bits(int(y_code) & ((1 << p.bits) - 1), p.bits)):
+        for bit, level in zip(net.ports["y"], _word_bits(unsigned_word(int(y_code), p.bits), p.bits)):
             value[bit] = level
 
     def settle() -> None:
@@ -124,7 +124,7 @@ def flop_trace(net: Netlist, x_codes: np.ndarray, y_codes: np.ndarray, p: Digita
         out = []
         for i in range(p.features):
             word = sum(int(value[b]) << j for j, b in enumerate(net.ports["w"][i * p.bits:(i + 1) * p.bits]))
-            out.append(word - (1 << p.bits) if word >> (p.bits - 1) else word)
+            out.append(signed_code(word, p.bits))
         return out
 
     set_inputs(True, [0] * p.features, 0)

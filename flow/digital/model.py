@@ -53,6 +53,17 @@ class DigitalParams:
         return {"N": self.features, "B": self.bits, "ETA_SHIFT": self.eta_shift, "LAMBDA_SHIFT": self.lambda_shift}
 
 
+def unsigned_word(value, bits: int):
+    """The low ``bits`` bits of ``value`` as an unsigned word: a signed code in two's complement."""
+    return value & ((1 << bits) - 1)
+
+
+def signed_code(word, bits: int):
+    """The signed code of a ``bits``-bit two's-complement word (an int or an integer array)."""
+    half = 1 << (bits - 1)
+    return (word ^ half) - half
+
+
 def _saturate(value: int, p: DigitalParams) -> int:
     return max(p.code_min, min(p.code_max, value))
 

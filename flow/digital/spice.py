@@ -37,7 +37,7 @@ import numpy as np
 from logsgd.pdk.errors import LogsgdError
 
 from .liberty import CELL_PREFIX, cell_info
-from .model import DigitalParams
+from .model import DigitalParams, signed_code, unsigned_word
 from .synth import Netlist
 
 VDD_V = 1.8
@@ -190,7 +190,6 @@ def stimulus(port_nodes: dict[str, list[str]], x_codes: np.ndarray, y_codes: np.
     change = [0.0] + [edge_time[lead_edges - 1 + cps * s] + period / 4 for s in range(samples)]
     stop = edge_time[-1] + period / 2 + IDLE_PERIODS * period
     reads = stimulus_read_times(p, clock_hz, samples, lead_edges)
-    mask = (1 << p.bits) - 1
     rst = _pwl([0.0, change[1]], [1, 0], edge) if lead is None else "0"
     lines = [
         f"Vdd vdd 0 {VDD_V}",
@@ -198,8 +197,8 @@ def stimulus(port_nodes: dict[str, list[str]], x_codes: np.ndarray, y_codes: np.
         f"Vrst {port_nodes['rst'][0]} 0 {rst}",
     ]
     lead_x, lead_y = ([0] * p.features, 0) if lead is None else (list(lead[0]), lead[1])
-    words = {"y": [[int(lead_y) & mask]] + [[int(v) & mask] for v in y_codes]}
-    words["x"] = [[int(v) & mask for v in lead_x]] + [[int(v) & mask for v in row] for row in x_codes]
+    words = {"y": [[unsigned_word(int(lead_y), p.bits)]] + [[unsigned_word(int(v), p.bits)] for v in y_codes]}
+    words["x"] = [[unsigned_word(int(v), p.bits) for v in row] for row in [lead_x, *x_codes]]
     for port, rows in words.items():
         for bit, node in enumerate(port_nodes[port]):
             word, offset = divmod(bit, p.bits)
@@ -341,7 +340,7 @@ def analyse(t: np.ndarray, i_vdd_a: np.ndarray, w_bits_v: list[np.ndarray], p: D
     weights = np.zeros((samples, p.features), dtype=np.int64)
     for i in range(p.features):
         word = sum(bits[:, i * p.bits + b].astype(np.int64) << b for b in range(p.bits))
-        weights[:, i] = np.where(word >= 1 << (p.bits - 1), word - (1 << p.bits), word)
+        weights[:, i] = signed_code(word, p.bits)
     return SpiceRun(
         clock_hz=clock_hz,
         samples=samples,

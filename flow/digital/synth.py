@@ -24,7 +24,7 @@ import numpy as np
 from logsgd.pdk.errors import LogsgdError
 
 from .liberty import CELL_PREFIX, TIE_CELL, cell_info, liberty_text, sc_hd_root
-from .model import DigitalParams
+from .model import DigitalParams, signed_code, unsigned_word
 
 TOP = "sgdr_unit"
 LOG_TAIL_LINES = 12
@@ -174,14 +174,13 @@ def simulate_weights(design: str, p: DigitalParams, x_codes: np.ndarray, y_codes
     iverilog = _tool("iverilog", "iverilog")
     vvp = _tool("vvp", "iverilog")
     samples = len(y_codes)
-    mask = (1 << p.bits) - 1
     with tempfile.TemporaryDirectory(prefix="logsgd-vsim-") as tmp:
         work = Path(tmp)
         rows = []
         for xrow, yv in zip(np.asarray(x_codes).tolist(), np.asarray(y_codes).tolist()):
-            word = int(yv) & mask
+            word = unsigned_word(int(yv), p.bits)
             for xv in reversed(xrow):
-                word = (word << p.bits) | (int(xv) & mask)
+                word = (word << p.bits) | unsigned_word(int(xv), p.bits)
             rows.append(f"{word:x}")
         (work / "data.hex").write_text("\n".join(rows) + "\n")
         (work / "tb.v").write_text(_testbench(p, samples))
@@ -206,8 +205,7 @@ def simulate_weights(design: str, p: DigitalParams, x_codes: np.ndarray, y_codes
     for k, word in enumerate(words):
         value = int(word, 16)
         for i in range(p.features):
-            code = (value >> (i * p.bits)) & mask
-            out[k, i] = code - (1 << p.bits) if code >> (p.bits - 1) else code
+            out[k, i] = signed_code(unsigned_word(value >> (i * p.bits), p.bits), p.bits)
     return out
 
 
