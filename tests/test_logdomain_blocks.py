@@ -8,7 +8,7 @@ from logsgd.cells.logdomain import SgdrDesign, pmos_mirror, sgdr_array, sgdr_pin
 from logsgd.flow.tlcheck import capacitor_offset_a, tl_block_error
 from logsgd.pdk.errors import LogsgdError
 
-ALLOWED = {"sky130_fd_pr__nfet_01v8", "sky130_fd_pr__pfet_01v8", "sky130_fd_pr__cap_mim_m3_1"}
+ALLOWED = {"sky130_fd_pr__nfet_01v8", "sky130_fd_pr__pfet_01v8", "sky130_fd_pr__pfet_01v8_lvt", "sky130_fd_pr__cap_mim_m3_1"}
 
 
 def _models(text: str) -> set[str]:

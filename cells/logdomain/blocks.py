@@ -17,7 +17,7 @@ translinear figure is in bench/bench_train.py ``tl_block``):
   double differences cancel at e = 0 and x = 0;
 * every ratio is made of identical fingers: SKY130 models are binned by
   finger width, and a single 12 µm PMOS finger is 4.5 % off a 1.5 x ratio;
-* every translinear output is cascoded (vcn ~ 0.71 V) so that all drains sit
+* every translinear output is cascoded (vcn ~ 0.65 V) so that all drains sit
   at the same voltage whether they go to the capacitor or to a mirror;
 * a 50 fF MIM capacitor on each forced node stabilises the block's local
   feedback loop (it rings with 0.5 V swings without it);
@@ -27,8 +27,16 @@ translinear figure is in bench/bench_train.py ``tl_block``):
   voltage although the mirror input is 0.55 V above the capacitor;
 * a MIM from the input diode node to the weight capacitor (KICK_CAP_SIDE_UM)
   cancels the charge that each input step couples into the capacitor;
-* PMOS unit W/L = 4/2 with an L = 1 cascode, so the I_tau-level mirrors add
-  little capacitance;
+* PMOS unit W/L = 4/2, so the I_tau-level mirrors add little capacitance;
+* PMOS cascodes are pfet_01v8_lvt: a 4/2 pfet_01v8 needs V_SG = 0.72, 0.88
+  and 1.01 V at 1, 20 and 200 nA, the lvt one 0.19, 0.33 and 0.46 V, so with
+  the cascode gates one regular V_SG(I_0) below vdd (vcp ~ 0.92 V) the main
+  devices keep 0.4-0.7 V across them and every output up to ~1.1 V sees a
+  real cascode. With regular cascodes no vcp fits (two stacked regular
+  diodes, the previous bias, put it at 8 mV: the cascodes were switches in
+  triode and each mirror's gain followed its output voltage); linear1,
+  lambda 0: eta 0.02 from NMSE 0.0105 % / 8.81 bits to 0.0008 % / 9.60,
+  eta 0.1 from 0.116 % / 6.51 to 0.106 % / 6.53;
 * the gradient path runs at GRADIENT_SCALE = 8 times the I_tau level and
   scales down only in the G blocks' output devices: at the I_tau level itself
   (1.4 nA at eta = 0.02) its mirror and source nodes settled with time
@@ -85,6 +93,7 @@ COMP_CAP_SIDE_UM = 5.0
 
 NFET = "sky130_fd_pr__nfet_01v8"
 PFET = "sky130_fd_pr__pfet_01v8"
+PFET_LVT = "sky130_fd_pr__pfet_01v8_lvt"
 MIM = "sky130_fd_pr__cap_mim_m3_1"
 
 
@@ -97,9 +106,14 @@ def nfet(name: str, d: str, g: str, s: str, w_um: float, l_um: float, nf: int = 
     return f"X{name} {d} {g} {s} gnd {NFET} w={_w(w_um)} l={_w(l_um)} nf={nf}"
 
 
-def pfet(name: str, d: str, g: str, s: str, w_um: float, l_um: float, nf: int = 1) -> str:
+def pfet(name: str, d: str, g: str, s: str, w_um: float, l_um: float, nf: int = 1, model: str = PFET) -> str:
     """One PMOS line, bulk at vdd."""
-    return f"X{name} {d} {g} {s} vdd {PFET} w={_w(w_um)} l={_w(l_um)} nf={nf}"
+    return f"X{name} {d} {g} {s} vdd {model} w={_w(w_um)} l={_w(l_um)} nf={nf}"
+
+
+def pcascode(name: str, d: str, s: str, w_um: float, l_um: float, nf: int = 1) -> str:
+    """One low-threshold PMOS cascode line, gate at ``vcp`` (see the module notes)."""
+    return pfet(name, d, "vcp", s, w_um, l_um, nf, PFET_LVT)
 
 
 def _subckt(name: str, pins: Sequence[str], lines: Sequence[str]) -> str:
@@ -140,14 +154,14 @@ def pmos_mirror(name: str, ratios: Sequence[float]) -> str:
     nfi = PMOS_INPUT_FINGERS
     lines = [
         pfet("mi", "si", "in", "vdd", P_UNIT_W_UM * nfi, P_UNIT_L_UM, nfi),
-        pfet("ci", "in", "vcp", "si", CASCODE_W_UM * nfi, CASCODE_L_UM, nfi),
+        pcascode("ci", "in", "si", CASCODE_W_UM * nfi, CASCODE_L_UM, nfi),
     ]
     outs = []
     for k, ratio in enumerate(ratios, start=1):
         nf = fingers(ratio, nfi)
         outs.append(f"out{k}")
         lines.append(pfet(f"m{k}", f"s{k}", "in", "vdd", P_UNIT_W_UM * nf, P_UNIT_L_UM, nf))
-        lines.append(pfet(f"c{k}", f"out{k}", "vcp", f"s{k}", CASCODE_W_UM * nf, CASCODE_L_UM, nf))
+        lines.append(pcascode(f"c{k}", f"out{k}", f"s{k}", CASCODE_W_UM * nf, CASCODE_L_UM, nf))
     return _subckt(name, ("in", *outs, "vdd", "vcp"), lines)
 
 
@@ -195,10 +209,11 @@ def bias_cascodes(name: str) -> str:
     """Cascode gate biases (pins: vcn n0 vcp vdd gnd).
 
     I_0 pushed into ``vcn`` flows through two stacked NMOS diodes of 16 unit
-    fingers each (vcn ~ 0.6 V), so that the translinear drains sit at
+    fingers each (vcn ~ 0.65 V), so that the translinear drains sit at
     0.2-0.26 V, saturated, while a cascode driving the weight capacitor
     (0.365-0.43 V) still has about 0.1 V across it; a unit NMOS at gate
-    ``n0`` pulls I_0 through two stacked PMOS diodes from vdd to give ``vcp``.
+    ``n0`` pulls I_0 through one unit PMOS diode from vdd to give ``vcp``
+    (~0.92 V), one regular V_SG below vdd, for the lvt PMOS cascodes.
     """
     return _subckt(
         name,
@@ -207,8 +222,7 @@ def bias_cascodes(name: str) -> str:
             nfet("n1", "vcn", "vcn", "k", N_UNIT_W_UM * VCN_TOP_FINGERS, N_UNIT_L_UM, VCN_TOP_FINGERS),
             nfet("n2", "k", "k", "gnd", N_UNIT_W_UM * VCN_BOTTOM_FINGERS, N_UNIT_L_UM, VCN_BOTTOM_FINGERS),
             nfet("n3", "vcp", "n0", "gnd", N_UNIT_W_UM, N_UNIT_L_UM),
-            pfet("p1", "vcp", "vcp", "j", P_UNIT_W_UM, P_UNIT_L_UM),
-            pfet("p2", "j", "j", "vdd", P_UNIT_W_UM, P_UNIT_L_UM),
+            pfet("p1", "vcp", "vcp", "vdd", P_UNIT_W_UM, P_UNIT_L_UM),
         ],
     )
 
@@ -227,9 +241,9 @@ def integrator(name: str) -> str:
         [
             nfet("w", "wout", "vc", "gnd", N_UNIT_W_UM, N_UNIT_L_UM),
             pfet("mi", "si", "qc", "vdd", P_UNIT_W_UM, P_UNIT_L_UM),
-            pfet("ci", "qc", "vcp", "si", CASCODE_W_UM, CHARGE_CASCODE_L_UM),
+            pcascode("ci", "qc", "si", CASCODE_W_UM, CHARGE_CASCODE_L_UM),
             pfet("mo", "so", "qc", "vdd", P_UNIT_W_UM, P_UNIT_L_UM),
-            pfet("co", "vc", "vcp", "so", CASCODE_W_UM, CHARGE_CASCODE_L_UM),
+            pcascode("co", "vc", "so", CASCODE_W_UM, CHARGE_CASCODE_L_UM),
         ],
     )
 
