@@ -75,7 +75,8 @@ the capacitor charged with an offset of 0.6 % of I_tau I_0 / I_W at x = 0
 (-7.8, -11.5 and -20.3 pA at eta 0.02, 0.05 and 0.1, w = 0.3, DC with the
 capacitor node forced), which moved the learned weights by 0.01-0.03. The
 longer cascode needs more gate drive and lowers its source by as much:
--3.1, +0.3 and +3.8 pA."""
+-3.1, +0.3 and +3.8 pA; with the lvt PMOS cascodes, +0.91, -0.19 and
+-3.34 pA."""
 KICK_CAP_SIDE_UM = 10.0
 """Side (µm) of the MIM from a weight's input diode node to its weight capacitor.
 
