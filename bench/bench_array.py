@@ -90,12 +90,13 @@ def testbench(cell_text: str, design, eta: float, v_init: float | None) -> str:
         cell_text,
         f"Vdd vdd 0 {design.vdd_v}",
         f"Ix1 x1 0 {design.current_of_input(0.5):.6g}",
-        f"Vw1 w1 0 {design.wout_v}",
+        f"Vwp1 wp1 0 {design.wout_v}",
+        f"Vwn1 wn1 0 {design.wout_v}",
         f"Iy y 0 {design.current_of_target(0.3):.6g}",
         f"Ii0 i0 0 {design.i0_a:.6g}",
         f"Itau itau 0 {i_tau:.6g}",
         f"Iltau iltau 0 {0.01 * i_tau:.6g}",
-        "Xdut vdd 0 x1 y i0 itau iltau w1 sgdr_array",
+        "Xdut vdd 0 x1 y i0 itau iltau wp1 wn1 sgdr_array",
         *([f".ic v(xdut.vc_1)={v_init:.6f}"] if v_init is not None else []),
     ])
 
@@ -111,8 +112,9 @@ def _postlayout(out: Path) -> dict:
     pex, pex_s = _timed(lambda: run_pex(gds, out / "n1" / "sgdr_array_pex.spice", schematic=spice))
     v_init = state_gate_voltage(types.SimpleNamespace(design=design, corner="tt", temp_c=27.0))
     period = design.sample_period_s
-    tran = Analysis(f"tran {period / 50:.6g} {period:.6g} 0 {period / 20:.6g}", ("i(vdd)", "i(vw1)"))
-    op = Analysis("op", ("i(vdd)", "i(vw1)"))
+    reads = ("i(vdd)", "i(vwp1)", "i(vwn1)")
+    tran = Analysis(f"tran {period / 50:.6g} {period:.6g} 0 {period / 20:.6g}", reads)
+    op = Analysis("op", reads)
     record = {"pex_s": pex_s, "pex_devices": pex.devices}
     for label, path in (("schematic", spice), ("postlayout", pex.out_path)):
         text = Path(path).read_text()
@@ -122,11 +124,11 @@ def _postlayout(out: Path) -> dict:
                 ("op", Simulation(testbench(text, design, 0.0, None), (op,), options=OP_OPTIONS)))
         for kind, sim in runs:
             res, sim_s = _timed(lambda: run(sim))
-            record[f"{label}_{kind}"] = {"i_w_nA": round(-float(res["i(vw1)"][-1]) * 1e9, 4),
+            w = design.weight_of_readout(-float(res["i(vwp1)"][-1]), -float(res["i(vwn1)"][-1]))
+            record[f"{label}_{kind}"] = {"w": round(w, 5),
                                          "i_supply_nA": round(-float(res["i(vdd)"][-1]) * 1e9, 3), "sim_s": sim_s}
     for kind in ("tran", "op"):
-        record[f"i_w_rel_diff_pct_{kind}"] = round(
-            100 * (record[f"postlayout_{kind}"]["i_w_nA"] / record[f"schematic_{kind}"]["i_w_nA"] - 1), 3)
+        record[f"w_diff_postlayout_{kind}"] = round(record[f"postlayout_{kind}"]["w"] - record[f"schematic_{kind}"]["w"], 5)
     return record
 
 

@@ -64,6 +64,17 @@ def corner_table() -> list[dict]:
     return [_row(r) for r in train_many(setups, workers=WORKERS, on_done=_progress)]
 
 
+def fixed_point_table() -> list[dict]:
+    """The static fixed point (``flow.fixed_point``) of linear1 and linear4 at eta 0.02 and 0.1, lambda 0."""
+    from logsgd.flow.fixed_point import static_fixed_point
+
+    rows = []
+    for (name, n), eta in itertools.product(TABLE_SETS, (0.02, 0.1)):
+        fp = static_fixed_point(datasets.load(name).take(n), eta, 0.0, workers=WORKERS)
+        rows.append({"dataset": name, "features": n, "eta": eta, "lambda": 0.0, **fp.summary()})
+    return rows
+
+
 def hold_drift() -> dict:
     """Weight change over HOLD_S with eta = 0, inputs held at the first linear1 sample."""
     data = datasets.load("linear1").take(1, 1)
@@ -89,6 +100,7 @@ def run(quick: bool = False) -> dict:
     if not quick:
         out["corners"] = corner_table()
         out.update(hold_drift())
+        out["fixed_point"] = fixed_point_table()
     from logsgd.cells.logdomain import sgdr_array, transistor_count
 
     out["transistors"] = {f"N{n}": transistor_count(sgdr_array(n), "sgdr_array") for n in (1, 4)}

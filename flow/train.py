@@ -3,12 +3,12 @@
 The testbench pulls the reference currents out of the cell's input pins
 (ideal current sources: I_X = I_0 (b + x) and I_Y = I_0 (d + y) as
 sample-and-hold PWL waveforms of period T, and the DC biases I_0, I_tau,
-lambda I_tau), holds each weight read-out pin at ``SgdrDesign.wout_v`` and
-measures the current it sinks, I_W = I_0 (a + w). Weights are read at the
+lambda I_tau), holds each weight's two read-out pins at ``SgdrDesign.wout_v`` and
+measures the currents they sink, w = (I_wp - I_wn) / (2 I_0). Weights are read at the
 end of each period (np.interp of the wrdata vectors). The ideal model gets
 the same inputs and starts from the weights the circuit holds at t = 0.
 
-Power is mean(VDD * (I_VDD + sum I_W)): the supply current plus the read-out
+Power is mean(VDD * (I_VDD + sum I_wp + I_wn)): the supply current plus the read-out
 currents counted as if drawn from VDD (they are the only currents the
 testbench's measuring sources supply).
 """
@@ -23,7 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
-from logsgd.cells.logdomain import SgdrDesign, sgdr_array, transistor_count
+from logsgd.cells.logdomain import SgdrDesign, sgdr_array, sgdr_pins, transistor_count
 from logsgd.flow import ideal
 from logsgd.flow.datasets import Dataset
 from logsgd.flow.sim import Analysis, Result, Simulation, run, run_many
@@ -79,6 +79,11 @@ def cell_netlist(setup: TrainSetup) -> str:
     return text
 
 
+def readout_vectors(n: int) -> list[str]:
+    """The testbench's read-out source currents, wp then wn for each weight."""
+    return [f"i(vw{p}{i + 1})" for i in range(n) for p in ("p", "n")]
+
+
 def _pwl(times: np.ndarray, values: np.ndarray) -> str:
     return " ".join(f"{t:.9g} {v:.9g}" for t, v in zip(times, values))
 
@@ -93,40 +98,62 @@ def _held_waveform(values: np.ndarray, period_s: float, edge_s: float) -> tuple[
 
 
 def state_gate_voltage(setup: TrainSetup, w: float = 0.0) -> float:
-    """Gate voltage of the unit state device that carries I_0 (a + w) at the read-out voltage (V)."""
+    """Gate voltage of a unit NMOS diode carrying I_0 (a + w) (V): what the capacitor holds for weight w.
+
+    The translinear blocks compare the capacitor with the diodes that carry
+    I_0 and a I_0, so this places the weight near w; the exact weight is
+    what the read-out pins report.
+    """
     from logsgd.cells.logdomain.blocks import N_UNIT_L_UM, N_UNIT_W_UM, NFET
 
+    net = f"Xu g g 0 0 {NFET} w={N_UNIT_W_UM} l={N_UNIT_L_UM} nf=1\nvg g 0 0.3\n"
+    res = run(Simulation(net, (Analysis("dc vg 0.1 0.7 0.002", ("i(vg)",)),), setup.corner, setup.temp_c))
     d = setup.design
-    net = (
-        f"Xu d g 0 0 {NFET} w={N_UNIT_W_UM} l={N_UNIT_L_UM} nf=1\n"
-        f"vd d 0 {d.wout_v}\nvg g 0 0.3\n"
-    )
-    res = run(Simulation(net, (Analysis("dc vg 0.1 0.7 0.002", ("i(vd)",)),), setup.corner, setup.temp_c))
-    vg, current = res["scale"], -res["i(vd)"]
+    vg, current = res["scale"], -res["i(vg)"]
     return float(np.interp(np.log(d.current_of_weight(w)), np.log(current), vg))
 
 
-def testbench(setup: TrainSetup, cell: str, v_init: float) -> tuple[str, float]:
-    """Testbench netlist and its stop time (s)."""
+SAMPLE_NODE = "sample"
+"""In a ``by_sample`` testbench, the voltage on this node (driven by ``Vsample``) is the sample index."""
+
+
+def _input_source(name: str, node: str, currents: np.ndarray, period_s: float, by_sample: bool) -> str:
+    """A current source pulled out of ``node``: held for a period per sample, or a function of the sample index."""
+    if by_sample and len(currents) == 1:
+        return f"I{name} {node} 0 {currents[0]:.9g}"
+    if by_sample:
+        points = ", ".join(f"{k}, {c:.9g}" for k, c in enumerate(currents))
+        return f"B{name} {node} 0 I=pwl(v({SAMPLE_NODE}), {points})"
+    t, v = _held_waveform(currents, period_s, EDGE_FRACTION * period_s)
+    return f"I{name} {node} 0 PWL({_pwl(t, v)})"
+
+
+def testbench(setup: TrainSetup, cell: str, v_init: float, by_sample: bool = False) -> tuple[str, float]:
+    """Testbench netlist and its stop time (s).
+
+    With ``by_sample`` the inputs are not waveforms in time but functions of
+    the voltage on SAMPLE_NODE (0 V) that take sample k's values at k volts, so that a DC
+    sweep of ``Vsample`` visits every sample.
+    """
     d, data = setup.design, setup.data
     n = data.x.shape[1]
     period = d.sample_period_s
-    edge = EDGE_FRACTION * period
     k = data.x.shape[0]
     stop = k * period + setup.hold_s
     i_tau = d.i_tau_a(setup.eta, setup.temp_c)
     lines = [cell, f"Vdd vdd 0 {d.vdd_v}"]
+    if by_sample:
+        lines.append(f"V{SAMPLE_NODE} {SAMPLE_NODE} 0 0")
     for i in range(n):
-        t, v = _held_waveform(d.current_of_input(data.x[:, i]), period, edge)
-        lines.append(f"Ix{i + 1} x{i + 1} 0 PWL({_pwl(t, v)})")
-        lines.append(f"Vw{i + 1} w{i + 1} 0 {d.wout_v}")
+        lines.append(_input_source(f"x{i + 1}", f"x{i + 1}", d.current_of_input(data.x[:, i]), period, by_sample))
+        lines.append(f"Vwp{i + 1} wp{i + 1} 0 {d.wout_v}")
+        lines.append(f"Vwn{i + 1} wn{i + 1} 0 {d.wout_v}")
         lines.append(f".ic v(xdut.vc_{i + 1})={v_init:.6f}")
-    t, v = _held_waveform(d.current_of_target(data.y), period, edge)
-    lines.append(f"Iy y 0 PWL({_pwl(t, v)})")
+    lines.append(_input_source("y", "y", d.current_of_target(data.y), period, by_sample))
     lines.append(f"Ii0 i0 0 {d.i0_a:.6g}")
     lines.append(f"Itau itau 0 {i_tau:.6g}")
     lines.append(f"Iltau iltau 0 {setup.lam * i_tau:.6g}")
-    pins = " ".join(["vdd", "0", *[f"x{i + 1}" for i in range(n)], "y", "i0", "itau", "iltau", *[f"w{i + 1}" for i in range(n)]])
+    pins = " ".join(["vdd", "0", *[f"x{i + 1}" for i in range(n)], "y", "i0", "itau", "iltau", *sgdr_pins(n)[-2 * n:]])
     lines.append(f"Xdut {pins} {TOP}")
     return "\n".join(lines), stop
 
@@ -190,7 +217,7 @@ def prepare(setup: TrainSetup) -> PreparedRun:
     period = d.sample_period_s
     cell = cell_netlist(setup)
     net, stop = testbench(setup, cell, state_gate_voltage(setup))
-    vectors = ("i(vdd)", *[f"i(vw{i + 1})" for i in range(n)])
+    vectors = ("i(vdd)", *readout_vectors(n))
     sim = Simulation(
         net,
         (Analysis(f"tran {period / 50:.6g} {stop:.9g} 0 {MAX_STEP_FRACTION * period:.6g}", vectors),),
@@ -210,8 +237,8 @@ def finish(prepared: PreparedRun, res: Result, elapsed_s: float) -> TrainResult:
     n, k = data.x.shape[1], data.x.shape[0]
     period = d.sample_period_s
     t = res["scale"]
-    i_w = np.column_stack([-res[f"i(vw{i + 1})"] for i in range(n)])
-    w_trace = d.weight_of_current(i_w)
+    i_w = np.column_stack([-res[v] for v in readout_vectors(n)])
+    w_trace = d.weight_of_readout(i_w[:, 0::2], i_w[:, 1::2])
     reads = (np.arange(1, k + 1) - READ_BEFORE_END_FRACTION) * period
     w_c = np.column_stack([np.interp(reads, t, w_trace[:, i]) for i in range(n)])
     w0 = np.array([np.interp(0.0, t, w_trace[:, i]) for i in range(n)])

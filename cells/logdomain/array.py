@@ -18,13 +18,23 @@ Signal flow (currents in units of I_0, design note sections 3-4):
   cascodes) return through the mirror;
 * a MIM from the input diode ``nxn`` to the capacitor cancels the charge
   each input step couples into it;
-* L2: a G block forced by s lambda I_tau adds lambda I_tau I_0 w / I_W.
+* L2: a G block forced by s lambda I_tau adds lambda I_tau I_0 w / I_W;
+* read-out: the weight the prediction uses, not the state current. Two
+  more prediction blocks per weight, forced at (b + 1) I_0 and (b - 1) I_0
+  (the prediction's own x = +1 and x = -1), each with outputs at ``vc`` and
+  ``na``, sum by KCL into two pins, so that (I_wp - I_wn) / (2 I_0) is the
+  secant slope of the prediction y_hat(x), w, with the translinear devices'
+  body effect in it exactly as the prediction has it. Read through a unit
+  NMOS with its source on ground (the previous read-out), the weight was
+  1.6-1.9 % of itself larger than the slope the prediction used, and the
+  circuit settled that much short of ideal SGDr (linear1, DC fixed point,
+  ``flow.fixed_point``: -0.0143 at eta = 0.1; -0.0036 with this read-out).
 
-Pins: vdd gnd x1..xN y i0 itau iltau w1..wN. The testbench pulls the
-reference currents I_X = I_0 (b + x), I_Y = I_0 (d + y), I_0, I_tau and
-lambda I_tau out of the input pins (each the self-biased input of a PMOS
-mirror on vdd) and holds each read-out pin w_k at a fixed voltage; the
-current it sinks there is the state current I_W = I_0 (a + w).
+Pins: vdd gnd x1..xN y i0 itau iltau wp1 wn1 .. wpN wnN. The testbench
+pulls the reference currents I_X = I_0 (b + x), I_Y = I_0 (d + y), I_0,
+I_tau and lambda I_tau out of the input pins (each the self-biased input
+of a PMOS mirror on vdd) and holds each read-out pin at a fixed voltage;
+w_k = (I_wpk - I_wnk) / (2 I_0) from the currents it sinks there.
 """
 
 from __future__ import annotations
@@ -50,14 +60,14 @@ MAX_FEATURES = 64
 WEIGHT_CELL = "ld_weight"
 SHARED_NETS = ("n0", "na", "nb", "ncc", "ne", "nsm", "nen", "vcn", "vcp", "vdd", "gnd")
 """Nets of the shared error and bias blocks that every weight cell taps."""
-WEIGHT_PINS = ("x", "w", "vc", "p2f", "t1f", "t2f", "glf", *SHARED_NETS)
-"""Pins of the weight cell: its input, read-out, capacitor node, the bias currents fed to it, the shared nets."""
+WEIGHT_PINS = ("x", "wp", "wn", "vc", "p2f", "rpf", "rmf", "t1f", "t2f", "glf", *SHARED_NETS)
+"""Pins of the weight cell: its input, read-outs, capacitor node, the bias currents fed to it, the shared nets."""
 
 
 def sgdr_pins(n_features: int) -> list[str]:
     """Pin order of ``sgdr_array`` for ``n_features`` weights."""
     xs = [f"x{i}" for i in range(1, n_features + 1)]
-    ws = [f"w{i}" for i in range(1, n_features + 1)]
+    ws = [pin for i in range(1, n_features + 1) for pin in (f"wp{i}", f"wn{i}")]
     return ["vdd", "gnd", *xs, "y", "i0", "itau", "iltau", *ws]
 
 
@@ -68,7 +78,7 @@ def sgdr_array(n_features: int, design: SgdrDesign | None = None, name: str = "s
     d = design or SgdrDesign()
     n = n_features
     blocks = [
-        pmos_mirror("ld_mir_i0", [1.0, d.a, d.b, d.c, 1.0, d.c + d.d] + [d.b] * n),
+        pmos_mirror("ld_mir_i0", [1.0, d.a, d.b, d.c, 1.0, d.c + d.d] + [d.b, d.b + 1, d.b - 1] * n),
         pmos_mirror("ld_mir_tau", [float(GRADIENT_SCALE)] * (2 * n)),
         pmos_mirror("ld_mir_ltau", [float(GRADIENT_SCALE)] * n),
         pmos_mirror("ld_mir_1", [1.0]),
@@ -82,7 +92,7 @@ def sgdr_array(n_features: int, design: SgdrDesign | None = None, name: str = "s
     ]
     top = [
         f".subckt {name} {' '.join(sgdr_pins(n))}",
-        f"Xmi0 i0 n0 na nb ncc vcn cdf {' '.join(f'p2f_{i}' for i in range(1, n + 1))} vdd vcp ld_mir_i0",
+        f"Xmi0 i0 n0 na nb ncc vcn cdf {' '.join(f'p2f_{i} rpf_{i} rmf_{i}' for i in range(1, n + 1))} vdd vcp ld_mir_i0",
         "Xd0 n0 gnd ld_dio",
         "Xda na gnd ld_dio",
         "Xdb nb gnd ld_dio",
@@ -99,7 +109,7 @@ def sgdr_array(n_features: int, design: SgdrDesign | None = None, name: str = "s
     ]
     for i in range(1, n + 1):
         top += [
-            f"Xw{i} x{i} w{i} vc_{i} p2f_{i} t1f_{i} t2f_{i} glf_{i} {' '.join(SHARED_NETS)} {WEIGHT_CELL}",
+            f"Xw{i} x{i} wp{i} wn{i} vc_{i} p2f_{i} rpf_{i} rmf_{i} t1f_{i} t2f_{i} glf_{i} {' '.join(SHARED_NETS)} {WEIGHT_CELL}",
             weight_capacitor(f"cw{i}", f"vc_{i}", d.cap_side_um),
         ]
     top += [f".ends {name}", ""]
@@ -127,7 +137,9 @@ def weight_cell() -> str:
         "Xg1 g1f vc nen ncc vc qc vcn gnd ld_tl_grad",
         "Xg2 g2f vc ncc nen vc qc vcn gnd ld_tl_grad",
         "Xgl glf vc vc na vc qc vcn gnd ld_tl_grad",
-        "Xint vc qc w vdd vcp gnd ld_int",
+        "Xrp rpf n0 vc na wp wn vcn gnd ld_tl_pred",
+        "Xrm rmf n0 vc na wn wp vcn gnd ld_tl_pred",
+        "Xint vc qc vdd vcp gnd ld_int",
         mim_capacitor("kc", "vc", "nxn", KICK_CAP_SIDE_UM),
         f".ends {WEIGHT_CELL}",
         "",

@@ -229,18 +229,17 @@ def bias_cascodes(name: str) -> str:
 
 
 def integrator(name: str) -> str:
-    """Log-domain integrator (pins: vc qc wout vdd vcp gnd), around a weight capacitor at ``vc``.
+    """Log-domain integrator (pins: vc qc vdd vcp gnd), around a weight capacitor at ``vc``.
 
-    The capacitor (``weight_capacitor``) stores ln I_W on the gate of the
-    unit state device, whose drain is the read-out ``wout``. Current pulled
-    from ``qc`` is mirrored into the capacitor (charging); the translinear
-    outputs that discharge it connect to ``vc`` directly.
+    The capacitor (``weight_capacitor``) stores ln I_W on the gates of the
+    translinear devices that read it. Current pulled from ``qc`` is mirrored
+    into the capacitor (charging); the translinear outputs that discharge it
+    connect to ``vc`` directly.
     """
     return _subckt(
         name,
-        ("vc", "qc", "wout", "vdd", "vcp", "gnd"),
+        ("vc", "qc", "vdd", "vcp", "gnd"),
         [
-            nfet("w", "wout", "vc", "gnd", N_UNIT_W_UM, N_UNIT_L_UM),
             pfet("mi", "si", "qc", "vdd", P_UNIT_W_UM, P_UNIT_L_UM),
             pcascode("ci", "qc", "si", CASCODE_W_UM, CHARGE_CASCODE_L_UM),
             pfet("mo", "so", "qc", "vdd", P_UNIT_W_UM, P_UNIT_L_UM),

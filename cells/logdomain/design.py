@@ -2,7 +2,7 @@
 
 Signals are unipolar currents with offsets (design note section 3):
 I_W = I_0 (a + w), I_X = I_0 (b + x), I_E = I_0 (c + e), I_Y = I_0 (d + y).
-The weight capacitor sits at the gates of the state devices, so
+The weight capacitor sits at the gates of the unit NMOS devices that read it, so
 d ln I_W / dt = kappa * I_C / (C * U_T) and the learning-rate bias is
 I_tau = eta * C * U_T / (kappa * T).
 """
@@ -27,9 +27,12 @@ class SgdrDesign:
     sample_period_s: sample period T (s), 20 µs so that the slowest
     internal node (the gradient path, which runs at 8 I_tau, 12 nA at
     eta = 0.02) settles well inside one period; kappa: the gain constant
-    of the mapping, the state device's subthreshold slope factor (0.664 at
-    w = 0, DC sweep of the unit nfet, tt/27 °C); vdd_v: supply (V);
-    wout_v: voltage the testbench holds on the weight read-out pins (V);
+    of the mapping, the subthreshold slope factor of a unit NMOS on the
+    weight capacitor (0.664 at w = 0, DC sweep of the unit nfet, tt/27 °C);
+    vdd_v: supply (V);
+    wout_v: voltage the testbench holds on the weight read-out pins (V),
+    about where the prediction's own outputs sit (its sum nodes are at
+    0.84 and 1.19 V);
     eta_trim: learning-rate trim added to every eta > 0 before it sets
     I_tau, for a chip whose gradient path loses rate (0 in this design).
     Until the input-step kick was cancelled (``blocks.KICK_CAP_SIDE_UM``)
@@ -50,7 +53,7 @@ class SgdrDesign:
     sample_period_s: float = 20e-6
     kappa: float = 0.664
     vdd_v: float = 1.8
-    wout_v: float = 0.4
+    wout_v: float = 1.0
     eta_trim: float = 0.0
 
     def __post_init__(self) -> None:
@@ -77,6 +80,10 @@ class SgdrDesign:
     def weight_of_current(self, i_w_a):
         """w = I_W / I_0 - a."""
         return i_w_a / self.i0_a - self.a
+
+    def weight_of_readout(self, i_plus_a, i_minus_a):
+        """w = (I_wp - I_wn) / (2 I_0): the prediction's secant slope between x = -1 and x = +1 (``sgdr_array``)."""
+        return (i_plus_a - i_minus_a) / (2.0 * self.i0_a)
 
     def current_of_input(self, x):
         """I_X = I_0 (b + x) (A)."""
