@@ -64,7 +64,8 @@ def ideal_fixed_point(x: np.ndarray, y: np.ndarray, lam: float) -> np.ndarray:
     return np.linalg.solve(x.T @ x / k + lam * np.eye(n), x.T @ y / k)
 
 
-def _held_cell(n: int, design: SgdrDesign, gate_v: np.ndarray) -> str:
+def held_cell(n: int, design: SgdrDesign, gate_v: np.ndarray) -> str:
+    """``sgdr_array`` with each capacitor node held at ``gate_v`` (V) by ``Vcap_k`` and I_E read by ``Vie``."""
     cell = sgdr_array(n, design, TOP)
     for i in range(1, n + 1):
         cap = f"Xcw{i} vc_{i} gnd "
@@ -92,7 +93,7 @@ def static_fixed_point(data: Dataset, eta: float, lam: float, design: SgdrDesign
     sims = []
     for w in points:
         gate_v = np.array([state_gate_voltage(setup, float(wi)) for wi in w])
-        net, _ = testbench(setup, _held_cell(n, d, gate_v), 0.0, by_sample=True)
+        net, _ = testbench(setup, held_cell(n, d, gate_v), 0.0, by_sample=True)
         sweep = Analysis(f"dc V{SAMPLE_NODE} 0 {k - 1} {1 / SUBSTEPS:g}", vectors)
         sims.append(Simulation(net, (sweep,), corner, temp_c))
     results = [_at_samples(r, k) for r in run_many(sims, workers=workers)]

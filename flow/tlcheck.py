@@ -14,7 +14,6 @@ import numpy as np
 from logsgd.cells.logdomain import SgdrDesign
 from logsgd.cells.logdomain.blocks import bias_cascodes, nmos_diode, pmos_mirror, tl_muldiv
 from logsgd.flow.sim import Analysis, Simulation, run
-from logsgd.pdk.errors import LogsgdError
 
 FORCED_RANGE = (0.25, 1.0, 2.25)
 GATE_RANGE = (0.5, 2.5)
@@ -69,18 +68,14 @@ def capacitor_offset_a(eta: float, w: float = 0.3, design: SgdrDesign | None = N
     the gradient path's offset (the four products of the double difference
     not cancelling) plus leakage.
     """
-    from logsgd.cells.logdomain import sgdr_array
     from logsgd.flow.datasets import Dataset
-    from logsgd.flow.train import TOP, TrainSetup, state_gate_voltage, testbench
+    from logsgd.flow.fixed_point import held_cell
+    from logsgd.flow.train import TrainSetup, state_gate_voltage, testbench
 
     d = design or SgdrDesign()
     setup = TrainSetup(Dataset("dc", np.zeros((1, 1)), np.zeros(1), ("x",)), eta, 0.0, corner, temp_c, d)
     vc = state_gate_voltage(setup, w)
-    cell = sgdr_array(1, d, TOP)
-    if "Xcw1 vc_1 gnd " not in cell:
-        raise LogsgdError("sgdr_array has no weight capacitor 'Xcw1 vc_1 gnd' to hold; the offset check needs it")
-    cell = cell.replace("Xcw1 vc_1 gnd ", f"Vcap vc_1 gnd {vc:.6f}\n* capacitor held: ")
-    net, _ = testbench(setup, cell, vc)
-    res = run(Simulation(net, (Analysis("op", ("i(v.xdut.vcap)",)),), corner, temp_c))
+    net, _ = testbench(setup, held_cell(1, d, np.array([vc])), vc)
+    res = run(Simulation(net, (Analysis("op", ("i(v.xdut.vcap1)",)),), corner, temp_c))
     # the source's current runs from vc_1 through it to gnd: what the circuit pushes into the capacitor node
-    return float(res["i(v.xdut.vcap)"][0])
+    return float(res["i(v.xdut.vcap1)"][0])

@@ -28,7 +28,7 @@ Signal flow (currents in units of I_0, design note sections 3-4):
   NMOS with its source on ground (the previous read-out), the weight was
   1.6-1.9 % of itself larger than the slope the prediction used, and the
   circuit settled that much short of ideal SGDr (linear1, DC fixed point,
-  ``flow.fixed_point``: -0.0143 at eta = 0.1; -0.0036 with this read-out).
+  ``flow.fixed_point``: -0.0143 at eta = 0.1; -0.0027 with this read-out).
 
 Pins: vdd gnd x1..xN y i0 itau iltau wp1 wn1 .. wpN wnN. The testbench
 pulls the reference currents I_X = I_0 (b + x), I_Y = I_0 (d + y), I_0,

@@ -77,10 +77,6 @@ class SgdrDesign:
         """I_W = I_0 (a + w) (A)."""
         return self.i0_a * (self.a + w)
 
-    def weight_of_current(self, i_w_a):
-        """w = I_W / I_0 - a."""
-        return i_w_a / self.i0_a - self.a
-
     def weight_of_readout(self, i_plus_a, i_minus_a):
         """w = (I_wp - I_wn) / (2 I_0): the prediction's secant slope between x = -1 and x = +1 (``sgdr_array``)."""
         return (i_plus_a - i_minus_a) / (2.0 * self.i0_a)
