@@ -19,6 +19,8 @@ import time
 import types
 from pathlib import Path
 
+from logsgd.cells.logdomain import sgdr_pins
+
 FEATURES = (1, 2, 4, 8)
 POWER_SAMPLES = 20
 POWER_WEIGHTS = (0.4, -0.3, 0.2, -0.1)
@@ -96,7 +98,7 @@ def testbench(cell_text: str, design, eta: float, v_init: float | None) -> str:
         f"Ii0 i0 0 {design.i0_a:.6g}",
         f"Itau itau 0 {i_tau:.6g}",
         f"Iltau iltau 0 {0.01 * i_tau:.6g}",
-        "Xdut vdd 0 x1 y i0 itau iltau wp1 wn1 sgdr_array",
+        f"Xdut {' '.join('0' if pin == 'gnd' else pin for pin in sgdr_pins(1))} sgdr_array",
         *([f".ic v(xdut.vc_1)={v_init:.6f}"] if v_init is not None else []),
     ])
 

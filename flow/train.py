@@ -153,7 +153,7 @@ def testbench(setup: TrainSetup, cell: str, v_init: float, by_sample: bool = Fal
     lines.append(f"Ii0 i0 0 {d.i0_a:.6g}")
     lines.append(f"Itau itau 0 {i_tau:.6g}")
     lines.append(f"Iltau iltau 0 {setup.lam * i_tau:.6g}")
-    pins = " ".join(["vdd", "0", *[f"x{i + 1}" for i in range(n)], "y", "i0", "itau", "iltau", *sgdr_pins(n)[-2 * n:]])
+    pins = " ".join("0" if pin == "gnd" else pin for pin in sgdr_pins(n))
     lines.append(f"Xdut {pins} {TOP}")
     return "\n".join(lines), stop
 
