@@ -58,11 +58,12 @@ def test_bad_generator_inputs():
 
 
 def test_translinear_block_error_at_dc():
-    # Measured at tt/27 °C: 4.7 % worst case, 1.85 % rms, over forced 0.25..2.25 I_0 and gate 0.5..2.5 I_0
-    # (body effect of the shared-source pair in BSIM4; the double differences cancel most of it).
+    # Measured at tt/27 °C, I_0 = 40 nA: 6.3 % worst case, 2.54 % rms, over forced 0.25..2.25 I_0 and gate
+    # 0.5..2.5 I_0 (body effect of the shared-source pair in BSIM4; the double differences cancel most of it;
+    # at I_0 = 20 nA it was 4.7 % and 1.85 %).
     err = tl_block_error()
-    assert err["tl_max_rel_error_pct"] < 6.0
-    assert err["tl_rms_rel_error_pct"] < 2.5
+    assert err["tl_max_rel_error_pct"] < 7.0
+    assert err["tl_rms_rel_error_pct"] < 3.0
 
 
 def test_weight_cell_has_the_kick_capacitor_and_the_longer_return_cascodes():
@@ -75,6 +76,32 @@ def test_weight_cell_has_the_kick_capacitor_and_the_longer_return_cascodes():
 
 @pytest.mark.parametrize("eta", [0.02, 0.1])
 def test_capacitor_offset_at_zero_input(eta):
-    # Measured at tt/27 °C, w = 0.3: +2.7 pA (eta 0.02) and -4.5 pA (eta 0.1); with equal return
+    # Measured at tt/27 °C, w = 0.3, I_0 = 40 nA: +0.04 pA (eta 0.02) and -4.1 pA (eta 0.1); with equal return
     # cascodes (and kappa 0.73) it was +7.8 and +20.3 pA, charging, which moved the learned weights by 0.01-0.03.
     assert abs(capacitor_offset_a(eta)) < 6e-12
+
+
+def test_shared_references_are_stiff_diodes_carrying_as_many_times_their_current():
+    text = sgdr_array(1, SgdrDesign(ref_fingers=4))
+    diode = text[text.index(".subckt ld_dio_ref"):text.index(".ends ld_dio_ref")]
+    assert "w=32 l=1 nf=4" in diode
+    for node in ("n0", "na", "nb"):
+        assert re.search(rf"^X\w+ {node} gnd ld_dio_ref$", text, re.MULTILINE)
+    mirror = text[text.index(".subckt ld_mir_i0"):text.index(".ends ld_mir_i0")]
+    # outputs 1-3 (n0, na, nb) are 4 x (1, 1.5, 1.5) I_0, in fingers of half the input device
+    assert [int(m) for m in re.findall(r"^Xm[123] .* nf=(\d+)", mirror, re.MULTILINE)] == [8, 12, 12]
+    with pytest.raises(LogsgdError):
+        SgdrDesign(ref_fingers=0)
+
+
+def test_learning_rate_law_divides_out_the_measured_rate():
+    plain = SgdrDesign(rate_gain=1.0, rate_slope=0.0)
+    itau = plain.i_tau_a(0.05)
+    # I_tau = eta C U_T / (kappa T): 0.05 * 39.2 pF * 25.85 mV / (0.664 * 20 us) = 3.81 nA at 27 °C
+    assert itau == pytest.approx(3.815e-9, rel=2e-3)
+    law = SgdrDesign(rate_gain=0.95, rate_slope=0.05)
+    assert law.i_tau_a(0.05) == pytest.approx(itau / 0.95, rel=1e-12)
+    assert law.i_tau_a(0.1) == pytest.approx(2 * itau / (0.95 * 2 ** -0.05), rel=1e-12)
+    assert law.i_tau_a(0.0) == 0.0
+    with pytest.raises(LogsgdError):
+        SgdrDesign(rate_gain=0.0)

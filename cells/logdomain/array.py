@@ -77,13 +77,15 @@ def sgdr_array(n_features: int, design: SgdrDesign | None = None, name: str = "s
         raise LogsgdError(f"n_features must be an integer in 1..{MAX_FEATURES}, got {n_features!r}")
     d = design or SgdrDesign()
     n = n_features
+    k = d.ref_fingers
     blocks = [
-        pmos_mirror("ld_mir_i0", [1.0, d.a, d.b, d.c, 1.0, d.c + d.d] + [d.b, d.b + 1, d.b - 1] * n),
+        pmos_mirror("ld_mir_i0", [k * 1.0, k * d.a, k * d.b, d.c, 1.0, d.c + d.d] + [d.b, d.b + 1, d.b - 1] * n),
         pmos_mirror("ld_mir_tau", [float(GRADIENT_SCALE)] * (2 * n)),
         pmos_mirror("ld_mir_ltau", [float(GRADIENT_SCALE)] * n),
         pmos_mirror("ld_mir_1", [1.0]),
         pmos_mirror("ld_mir_2", [1.0, 1.0]),
         nmos_diode("ld_dio"),
+        nmos_diode("ld_dio_ref", k),
         bias_cascodes("ld_bias"),
         tl_muldiv("ld_tl_pred", 2),
         tl_muldiv("ld_tl_tau", 1),
@@ -93,9 +95,9 @@ def sgdr_array(n_features: int, design: SgdrDesign | None = None, name: str = "s
     top = [
         f".subckt {name} {' '.join(sgdr_pins(n))}",
         f"Xmi0 i0 n0 na nb ncc vcn cdf {' '.join(f'p2f_{i} rpf_{i} rmf_{i}' for i in range(1, n + 1))} vdd vcp ld_mir_i0",
-        "Xd0 n0 gnd ld_dio",
-        "Xda na gnd ld_dio",
-        "Xdb nb gnd ld_dio",
+        "Xd0 n0 gnd ld_dio_ref",
+        "Xda na gnd ld_dio_ref",
+        "Xdb nb gnd ld_dio_ref",
         "Xdc ncc gnd ld_dio",
         "Xbias vcn n0 vcp vdd gnd ld_bias",
         "Xcd cdf n0 n0 ne vcn gnd ld_tl_tau",

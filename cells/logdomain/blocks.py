@@ -8,8 +8,9 @@ nfet_01v8 / pfet_01v8 generators.
 Sizing rationale (numbers from DC sweeps of sky130 tt at 27 °C; the
 translinear figure is in bench/bench_train.py ``tl_block``):
 
-* unit NMOS W/L = 8/1: at most 2.5 I_0 = 50 nA, 6 nA per square, inside weak
-  inversion (slope factor 0.68 to 0.655 over 0.5..2.5 I_0);
+* unit NMOS W/L = 8/1: at most 2.5 I_0 = 100 nA (I_0 = 40 nA), 12.5 nA per
+  square, near the top of weak inversion (slope factor 0.675, 0.664 and 0.644
+  at 20, 40 and 100 nA);
 * translinear devices are 8 unit fingers so that the shared source node
   stays above ground (25-100 mV) for forced currents up to 2.5 x the
   reference; the body effect of that node (BSIM4 source coefficient 0.80-0.89
@@ -134,13 +135,16 @@ def fingers(ratio: float, per_unit: int) -> int:
     return int(round(count))
 
 
-def nmos_diode(name: str) -> str:
-    """Diode-connected unit NMOS (pins: d gnd): turns a current into its log-domain gate voltage.
+def nmos_diode(name: str, fingers: int = 1) -> str:
+    """Diode-connected NMOS of ``fingers`` unit fingers (pins: d gnd): turns a current into its log-domain gate voltage.
 
-    Always unit size: translinear outputs compare gate voltages through the
-    unit device, so a scaled current (a I_0, ...) must flow in a unit diode.
+    Made of unit fingers only: translinear outputs compare gate voltages
+    through the unit device, so a diode of k fingers must carry k times the
+    current it stands for (a I_0, ...) to sit at that current's unit gate voltage.
     """
-    return _subckt(name, ("d", "gnd"), [nfet("d", "d", "d", "gnd", N_UNIT_W_UM, N_UNIT_L_UM)])
+    if fingers < 1:
+        raise LogsgdError(f"a diode needs at least one finger, got {fingers}")
+    return _subckt(name, ("d", "gnd"), [nfet("d", "d", "d", "gnd", N_UNIT_W_UM * fingers, N_UNIT_L_UM, fingers)])
 
 
 def pmos_mirror(name: str, ratios: Sequence[float]) -> str:
