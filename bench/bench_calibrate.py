@@ -44,7 +44,7 @@ def run() -> dict:
     for setup, result in zip(setups, train_many(setups)):
         eff = ideal.effective_eta(data.x, data.y, result.w_circuit, LAMBDA, result.w0, setup.eta)
         s = result.summary()
-        out["runs"].append({"eta": setup.eta, "calibrated": setup.design is calibrated and designs[0] is not calibrated,
+        out["runs"].append({"eta": setup.eta, "calibrated": setup.design is calibrated,
                             "eta_effective": round(eff, 5), "rate": round(eff / setup.eta, 5),
                             "nmse_pct": s["nmse_pct"], "weight_bits": s["weight_bits"]})
     plain_runs = [r for r in out["runs"] if not r["calibrated"]]
