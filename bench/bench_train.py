@@ -8,7 +8,8 @@ Runs, with at most two ngspice processes at a time:
 * nmse_pct of linear1 (eta 0.05, lambda 0.01) at the ss and ff corners and at 0 °C and 85 °C;
 * hold drift: the weight change over 10 ms with learning off (eta = 0);
 * power per weight, energy per update and transistor count of N = 1 and N = 4;
-* the DC-sweep error of the translinear block over its full input range.
+* the DC-sweep error of the translinear block over its full input range;
+* the DC error of the whole gradient path (``flow.gradcheck``) at eta 0.02 and 0.1 for weights -0.5, 0 and 0.6.
 
 ``python bench/bench_train.py [--quick]`` prints the JSON; ``--quick`` runs
 only the N = 1 rows of the table.
@@ -25,6 +26,7 @@ import time
 import numpy as np
 
 from logsgd.flow import datasets
+from logsgd.flow.gradcheck import gradient_path_error
 from logsgd.flow.tlcheck import tl_block_error
 from logsgd.flow.train import TrainSetup, train_many
 
@@ -36,6 +38,7 @@ NMSE_TARGET_PCT = 0.5
 BITS_LIMIT = 8.0
 CORNER_RUNS = (("ss", 27.0), ("ff", 27.0), ("tt", 0.0), ("tt", 85.0))
 HOLD_S = 10e-3
+GRADIENT_WEIGHTS = (-0.5, 0.0, 0.6)
 WORKERS = 2
 
 
@@ -86,6 +89,7 @@ def hold_drift() -> dict:
 def run(quick: bool = False) -> dict:
     start = time.monotonic()
     out: dict = {"tl_block": tl_block_error()}
+    out["gradient_path"] = [row for w in GRADIENT_WEIGHTS for row in gradient_path_error((0.02, 0.1), w)]
     table = accuracy_table(quick)
     out["table"] = table
     out["max_nmse_pct"] = max(r["nmse_pct"] for r in table)
