@@ -35,7 +35,13 @@ EDGE_FRACTION = 0.004
 READ_BEFORE_END_FRACTION = 0.002
 """Weights are read this fraction of T before each period ends (before the next edge)."""
 MAX_STEP_FRACTION = 0.05
-TRAN_OPTIONS = ("method=gear", "reltol=1e-4", "abstol=1e-14", "vntol=1e-7")
+CELL_OPTIONS = ("gmin=1e-15",)
+"""Options of every simulation of ``sgdr_array``. ngspice puts gmin (1 pS by default) across every
+MOS junction: 0.43 pA out of each drain on the weight capacitor (0.43 V) and 1.2 pA out of each on the
+integrator's mirror input (1.2 V), which the mirror copies into the capacitor. That is ten times the
+models' own junction leakage, and at eta = 0.02 (a gradient unit of about 1 nA) it charged the capacitor
+with a net +3 pA: +0.009 on every weight of linear4 at its fixed point. 1 fS leaves 0.4 pA."""
+TRAN_OPTIONS = ("method=gear", "reltol=1e-4", "abstol=1e-14", "vntol=1e-7", *CELL_OPTIONS)
 
 
 @dataclass(frozen=True)

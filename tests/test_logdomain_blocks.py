@@ -76,9 +76,17 @@ def test_weight_cell_has_the_kick_capacitor_and_the_longer_return_cascodes():
 
 @pytest.mark.parametrize("eta", [0.02, 0.1])
 def test_capacitor_offset_at_zero_input(eta):
-    # Measured at tt/27 °C, w = 0.3, I_0 = 40 nA: +0.04 pA (eta 0.02) and -4.1 pA (eta 0.1); with equal return
-    # cascodes (and kappa 0.73) it was +7.8 and +20.3 pA, charging, which moved the learned weights by 0.01-0.03.
+    # Measured at tt/27 °C, w = 0.3, I_0 = 40 nA, gmin 1 fS: +0.34 pA (eta 0.02) and -3.6 pA (eta 0.1); with equal
+    # return cascodes (and kappa 0.73) it was +7.8 and +20.3 pA, charging, which moved the learned weights by 0.01-0.03.
     assert abs(capacitor_offset_a(eta)) < 6e-12
+
+
+def test_no_l2_term_at_lambda_zero():
+    # Measured at tt/27 °C, eta 0.02, x = y = 0: +0.51 pA at w = -0.3 and +0.32 pA at w = 0.4. The single L2
+    # block it replaced, with nothing forcing it at lambda = 0, gave +5.6 and -0.8 pA: -9 pA per unit of w,
+    # an L2 term of 0.009 (and ngspice's default gmin added +3 pA to both).
+    assert abs(capacitor_offset_a(0.02, w=-0.3) - capacitor_offset_a(0.02, w=0.4)) < 1.5e-12
+    assert abs(capacitor_offset_a(0.02, w=0.0)) < 1.5e-12
 
 
 def test_shared_references_are_stiff_diodes_carrying_as_many_times_their_current():

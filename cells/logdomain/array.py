@@ -18,7 +18,14 @@ Signal flow (currents in units of I_0, design note sections 3-4):
   cascodes) return through the mirror;
 * a MIM from the input diode ``nxn`` to the capacitor cancels the charge
   each input step couples into it;
-* L2: a G block forced by s lambda I_tau adds lambda I_tau I_0 w / I_W;
+* L2: a G block forced by s (lambda + lambda_0) I_tau adds (lambda + lambda_0) I_tau I_0 w / I_W
+  and a second one, forced by s lambda_0 I_tau with its outputs swapped, takes the lambda_0 part
+  out again (lambda_0 = L2_PEDESTAL_RATIO / s = 1/16). A single block forced by s lambda I_tau
+  had nothing to force it at lambda = 0: its forced device fell into triode, the shared source
+  settled where the feedback sink carried the outputs' own currents, and the outputs ran at
+  10-15 pA whatever lambda was, their difference following the capacitor: an L2 term of 0.009
+  that nobody asked for at eta = 0.02 (-9 pA per unit of w, DC, capacitor held). With the
+  pedestal both blocks stay translinear down to lambda = 0 (-0.6 pA per unit of w);
 * read-out: the weight the prediction uses, not the state current. Two
   more prediction blocks per weight, forced at (b + 1) I_0 and (b - 1) I_0
   (the prediction's own x = +1 and x = -1), each with outputs at ``vc`` and
@@ -45,6 +52,7 @@ from .blocks import (
     CASCODE_L_UM,
     GRADIENT_SCALE,
     KICK_CAP_SIDE_UM,
+    L2_PEDESTAL_RATIO,
     RETURN_CASCODE_L_UM,
     bias_cascodes,
     integrator,
@@ -60,7 +68,7 @@ MAX_FEATURES = 64
 WEIGHT_CELL = "ld_weight"
 SHARED_NETS = ("n0", "na", "nb", "ncc", "ne", "nsm", "nen", "vcn", "vcp", "vdd", "gnd")
 """Nets of the shared error and bias blocks that every weight cell taps."""
-WEIGHT_PINS = ("x", "wp", "wn", "vc", "p2f", "rpf", "rmf", "t1f", "t2f", "glf", *SHARED_NETS)
+WEIGHT_PINS = ("x", "wp", "wn", "vc", "p2f", "rpf", "rmf", "t1f", "t2f", "glf", "lcf", *SHARED_NETS)
 """Pins of the weight cell: its input, read-outs, capacitor node, the bias currents fed to it, the shared nets."""
 
 
@@ -80,7 +88,7 @@ def sgdr_array(n_features: int, design: SgdrDesign | None = None, name: str = "s
     k = d.ref_fingers
     blocks = [
         pmos_mirror("ld_mir_i0", [k * 1.0, k * d.a, k * d.b, d.c, 1.0, d.c + d.d] + [d.b, d.b + 1, d.b - 1] * n),
-        pmos_mirror("ld_mir_tau", [float(GRADIENT_SCALE)] * (2 * n)),
+        pmos_mirror("ld_mir_tau", [float(GRADIENT_SCALE)] * (2 * n) + [L2_PEDESTAL_RATIO] * (2 * n)),
         pmos_mirror("ld_mir_ltau", [float(GRADIENT_SCALE)] * n),
         pmos_mirror("ld_mir_1", [1.0]),
         pmos_mirror("ld_mir_2", [1.0, 1.0]),
@@ -106,12 +114,13 @@ def sgdr_array(n_features: int, design: SgdrDesign | None = None, name: str = "s
         "Xmsm nsm ne vdd vcp ld_mir_1",
         "Xme ne nen vdd vcp ld_mir_1",
         "Xden nen gnd ld_dio",
-        f"Xmt itau {' '.join(f't1f_{i} t2f_{i}' for i in range(1, n + 1))} vdd vcp ld_mir_tau",
+        f"Xmt itau {' '.join(f't1f_{i} t2f_{i}' for i in range(1, n + 1))} "
+        f"{' '.join(f'glf_{i} lcf_{i}' for i in range(1, n + 1))} vdd vcp ld_mir_tau",
         f"Xml iltau {' '.join(f'glf_{i}' for i in range(1, n + 1))} vdd vcp ld_mir_ltau",
     ]
     for i in range(1, n + 1):
         top += [
-            f"Xw{i} x{i} wp{i} wn{i} vc_{i} p2f_{i} rpf_{i} rmf_{i} t1f_{i} t2f_{i} glf_{i} {' '.join(SHARED_NETS)} {WEIGHT_CELL}",
+            f"Xw{i} x{i} wp{i} wn{i} vc_{i} p2f_{i} rpf_{i} rmf_{i} t1f_{i} t2f_{i} glf_{i} lcf_{i} {' '.join(SHARED_NETS)} {WEIGHT_CELL}",
             weight_capacitor(f"cw{i}", f"vc_{i}", d.cap_side_um),
         ]
     top += [f".ends {name}", ""]
@@ -139,6 +148,7 @@ def weight_cell() -> str:
         "Xg1 g1f vc nen ncc vc qc vcn gnd ld_tl_grad",
         "Xg2 g2f vc ncc nen vc qc vcn gnd ld_tl_grad",
         "Xgl glf vc vc na vc qc vcn gnd ld_tl_grad",
+        "Xglc lcf vc na vc vc qc vcn gnd ld_tl_grad",
         "Xrp rpf n0 vc na wp wn vcn gnd ld_tl_pred",
         "Xrm rmf n0 vc na wn wp vcn gnd ld_tl_pred",
         "Xint vc qc vdd vcp gnd ld_int",

@@ -89,6 +89,8 @@ over the per-sample errors), and the jumps added up to a weight error of
 about -0.008 x. The diode node moves with +n U_T ln I_X, so a capacitor from
 it couples the opposite charge; 10.5 µm gave +1.1e-3 per unit step, 10 µm
 leaves the per-sample error of linear4 (eta 0.02) 6 times smaller."""
+L2_PEDESTAL_RATIO = 0.5
+"""Pedestal of the L2 blocks, in units of I_tau (lambda_0 = L2_PEDESTAL_RATIO / GRADIENT_SCALE = 1/16)."""
 FEEDBACK_W_UM, FEEDBACK_L_UM = 1.0, 4.0
 COMP_CAP_SIDE_UM = 5.0
 """Side (µm) of the MIM capacitor that compensates each translinear block's feedback loop."""
