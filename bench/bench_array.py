@@ -87,9 +87,12 @@ def _postlayout_power(n: int, gds: Path, spice: Path) -> dict:
 def testbench(cell_text: str, design, eta: float, v_init: float | None) -> str:
     """The N=1 training testbench's sources at one sample (x=0.5, y=0.3, lambda = 0.01) with
     learning rate ``eta``; ``v_init`` (V) starts the weight capacitor, if given."""
+    from logsgd.flow.train import CELL_OPTIONS
+
     i_tau = design.i_tau_a(eta)
     return "\n".join([
         cell_text,
+        CELL_OPTIONS,
         f"Vdd vdd 0 {design.vdd_v}",
         f"Ix1 x1 0 {design.current_of_input(0.5):.6g}",
         f"Vwp1 wp1 0 {design.wout_v}",
@@ -113,7 +116,7 @@ def _postlayout(out: Path) -> dict:
     gds, spice = out / "n1" / "sgdr_array.gds", out / "n1" / "sgdr_array.spice"
     pex, pex_s = _timed(lambda: run_pex(gds, out / "n1" / "sgdr_array_pex.spice", schematic=spice))
     v_init = state_gate_voltage(types.SimpleNamespace(design=design, corner="tt", temp_c=27.0))
-    period = design.sample_period_s
+    period = design.period_s(0.05)
     reads = ("i(vdd)", "i(vwp1)", "i(vwn1)")
     tran = Analysis(f"tran {period / 50:.6g} {period:.6g} 0 {period / 20:.6g}", reads)
     op = Analysis("op", reads)

@@ -27,7 +27,7 @@ import numpy as np
 from logsgd.cells.logdomain import SgdrDesign, sgdr_array
 from logsgd.flow.datasets import Dataset
 from logsgd.flow.sim import Analysis, Simulation, run_many
-from logsgd.flow.train import CELL_OPTIONS, SAMPLE_NODE, TOP, TrainSetup, readout_vectors, state_gate_voltage, testbench
+from logsgd.flow.train import SAMPLE_NODE, TOP, TrainSetup, readout_vectors, state_gate_voltage, testbench
 from logsgd.pdk.errors import LogsgdError
 
 STEP_W = 0.02
@@ -95,7 +95,7 @@ def static_fixed_point(data: Dataset, eta: float, lam: float, design: SgdrDesign
         gate_v = np.array([state_gate_voltage(setup, float(wi)) for wi in w])
         net, _ = testbench(setup, held_cell(n, d, gate_v), 0.0, by_sample=True)
         sweep = Analysis(f"dc V{SAMPLE_NODE} 0 {k - 1} {1 / SUBSTEPS:g}", vectors)
-        sims.append(Simulation(net, (sweep,), corner, temp_c, CELL_OPTIONS))
+        sims.append(Simulation(net, (sweep,), corner, temp_c))
     results = [_at_samples(r, k) for r in run_many(sims, workers=workers)]
     # the held source's current runs from vc_i through it to gnd: what the circuit pushes into the capacitor
     charge = np.array([[np.mean(r[f"i(v.xdut.vcap{i})"]) for i in range(1, n + 1)] for r in results])

@@ -19,7 +19,7 @@ from logsgd.cells.logdomain import SgdrDesign
 from logsgd.flow.datasets import Dataset
 from logsgd.flow.fixed_point import SUBSTEPS, _at_samples, _readout, held_cell
 from logsgd.flow.sim import Analysis, Simulation, run_many
-from logsgd.flow.train import CELL_OPTIONS, SAMPLE_NODE, TrainSetup, readout_vectors, state_gate_voltage, testbench
+from logsgd.flow.train import SAMPLE_NODE, TrainSetup, readout_vectors, state_gate_voltage, testbench
 
 GRID = np.linspace(-1.0, 1.0, 5)
 TERMS = ("xe", "1", "x", "e", "x2", "e2", "x2e", "xe2")
@@ -49,7 +49,7 @@ def gradient_path_error(etas: tuple[float, ...] = (0.02, 0.1), w: float = 0.0, l
         setup = TrainSetup(data, eta, lam, corner, temp_c, d)
         gate_v = np.array([state_gate_voltage(setup, w)])
         net, _ = testbench(setup, held_cell(1, d, gate_v), 0.0, by_sample=True)
-        sims.append(Simulation(net, (Analysis(f"dc V{SAMPLE_NODE} 0 {k - 1} {1 / SUBSTEPS:g}", vectors),), corner, temp_c, CELL_OPTIONS))
+        sims.append(Simulation(net, (Analysis(f"dc V{SAMPLE_NODE} 0 {k - 1} {1 / SUBSTEPS:g}", vectors),), corner, temp_c))
     rows = []
     for eta, result in zip(etas, run_many(sims, workers=2)):
         r = _at_samples(result, k)

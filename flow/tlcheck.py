@@ -70,12 +70,12 @@ def capacitor_offset_a(eta: float, w: float = 0.3, design: SgdrDesign | None = N
     """
     from logsgd.flow.datasets import Dataset
     from logsgd.flow.fixed_point import held_cell
-    from logsgd.flow.train import CELL_OPTIONS, TrainSetup, state_gate_voltage, testbench
+    from logsgd.flow.train import TrainSetup, state_gate_voltage, testbench
 
     d = design or SgdrDesign()
     setup = TrainSetup(Dataset("dc", np.zeros((1, 1)), np.zeros(1), ("x",)), eta, 0.0, corner, temp_c, d)
     vc = state_gate_voltage(setup, w)
     net, _ = testbench(setup, held_cell(1, d, np.array([vc])), vc)
-    res = run(Simulation(net, (Analysis("op", ("i(v.xdut.vcap1)",)),), corner, temp_c, CELL_OPTIONS))
+    res = run(Simulation(net, (Analysis("op", ("i(v.xdut.vcap1)",)),), corner, temp_c))
     # the source's current runs from vc_1 through it to gnd: what the circuit pushes into the capacitor node
     return float(res["i(v.xdut.vcap1)"][0])

@@ -35,13 +35,13 @@ EDGE_FRACTION = 0.004
 READ_BEFORE_END_FRACTION = 0.002
 """Weights are read this fraction of T before each period ends (before the next edge)."""
 MAX_STEP_FRACTION = 0.05
-CELL_OPTIONS = ("gmin=1e-15",)
-"""Options of every simulation of ``sgdr_array``. ngspice puts gmin (1 pS by default) across every
+CELL_OPTIONS = ".options gmin=1e-15"
+"""Options line of every testbench of ``sgdr_array`` (``testbench``), so that no analysis can miss it. ngspice puts gmin (1 pS by default) across every
 MOS junction: 0.43 pA out of each drain on the weight capacitor (0.43 V) and 1.2 pA out of each on the
 integrator's mirror input (1.2 V), which the mirror copies into the capacitor. That is ten times the
 models' own junction leakage, and at eta = 0.02 (a gradient unit of about 1 nA) it charged the capacitor
 with a net +3 pA: +0.009 on every weight of linear4 at its fixed point. 1 fS leaves 0.4 pA."""
-TRAN_OPTIONS = ("method=gear", "reltol=1e-4", "abstol=1e-14", "vntol=1e-7", *CELL_OPTIONS)
+TRAN_OPTIONS = ("method=gear", "reltol=1e-4", "abstol=1e-14", "vntol=1e-7")
 
 
 @dataclass(frozen=True)
@@ -143,11 +143,11 @@ def testbench(setup: TrainSetup, cell: str, v_init: float, by_sample: bool = Fal
     """
     d, data = setup.design, setup.data
     n = data.x.shape[1]
-    period = d.sample_period_s
+    period = d.period_s(setup.eta)
     k = data.x.shape[0]
     stop = k * period + setup.hold_s
     i_tau = d.i_tau_a(setup.eta, setup.temp_c)
-    lines = [cell, f"Vdd vdd 0 {d.vdd_v}"]
+    lines = [cell, CELL_OPTIONS, f"Vdd vdd 0 {d.vdd_v}"]
     if by_sample:
         lines.append(f"V{SAMPLE_NODE} {SAMPLE_NODE} 0 0")
     for i in range(n):
@@ -190,8 +190,8 @@ class TrainResult:
             "weight_bits": ideal.weight_bits(self.w_circuit, self.w_ideal),
             "power_nW": power_nw,
             "power_nW_per_weight": power_nw / n,
-            "energy_per_update_pJ": self.power_w * d.sample_period_s / n * 1e12,
-            "sample_period_s": d.sample_period_s,
+            "energy_per_update_pJ": self.power_w * d.period_s(self.setup.eta) / n * 1e12,
+            "sample_period_s": d.period_s(self.setup.eta),
             "weights_final": [float(v) for v in self.w_circuit[-1]],
             "weights_ideal_final": [float(v) for v in self.w_ideal[-1]],
             "samples": k,
@@ -220,7 +220,7 @@ def prepare(setup: TrainSetup) -> PreparedRun:
     """Build the training testbench (runs one short DC sweep to place the initial weights near 0)."""
     d, data = setup.design, setup.data
     n, k = data.x.shape[1], data.x.shape[0]
-    period = d.sample_period_s
+    period = d.period_s(setup.eta)
     cell = cell_netlist(setup)
     net, stop = testbench(setup, cell, state_gate_voltage(setup))
     vectors = ("i(vdd)", *readout_vectors(n))
@@ -241,7 +241,7 @@ def finish(prepared: PreparedRun, res: Result, elapsed_s: float) -> TrainResult:
     setup = prepared.setup
     d, data = setup.design, setup.data
     n, k = data.x.shape[1], data.x.shape[0]
-    period = d.sample_period_s
+    period = d.period_s(setup.eta)
     t = res["scale"]
     i_w = np.column_stack([-res[v] for v in readout_vectors(n)])
     w_trace = d.weight_of_readout(i_w[:, 0::2], i_w[:, 1::2])

@@ -103,13 +103,22 @@ def test_shared_references_are_stiff_diodes_carrying_as_many_times_their_current
 
 
 def test_learning_rate_law_divides_out_the_measured_rate():
-    plain = SgdrDesign(rate_gain=1.0, rate_slope=0.0)
-    itau = plain.i_tau_a(0.05)
-    # I_tau = eta C U_T / (kappa T): 0.05 * 39.2 pF * 25.85 mV / (0.664 * 20 us) = 3.81 nA at 27 °C
-    assert itau == pytest.approx(3.815e-9, rel=2e-3)
-    law = SgdrDesign(rate_gain=0.95, rate_slope=0.05)
-    assert law.i_tau_a(0.05) == pytest.approx(itau / 0.95, rel=1e-12)
-    assert law.i_tau_a(0.1) == pytest.approx(2 * itau / (0.95 * 2 ** -0.05), rel=1e-12)
+    plain = SgdrDesign(rate_gain=1.0, rate_settle_s=0.0)
+    itau = plain.i_tau_a(0.02)
+    # I_tau = eta C U_T / (kappa T): 0.02 * 39.2 pF * 25.85 mV / (0.664 * 20 us) = 1.526 nA at 27 °C
+    assert itau == pytest.approx(1.526e-9, rel=2e-3)
+    # above eta_max_at_period (0.02) the period grows and I_tau stays
+    assert plain.period_s(0.1) == pytest.approx(100e-6, rel=1e-12)
+    assert plain.i_tau_a(0.1) == pytest.approx(itau, rel=1e-12)
+    assert plain.i_tau_a(0.01) == pytest.approx(itau / 2, rel=1e-12)
+    law = SgdrDesign(rate_gain=1.1, rate_settle_s=1e-6)
+    # lost fraction 1 us * 0.02 / (eta * 20 us): 5 % at eta 0.02, 1 % at 0.1
+    assert law.i_tau_a(0.02) == pytest.approx(itau / (1.1 * 0.95), rel=1e-12)
+    assert law.i_tau_a(0.1) == pytest.approx(itau / (1.1 * 0.99), rel=1e-12)
     assert law.i_tau_a(0.0) == 0.0
     with pytest.raises(LogsgdError):
         SgdrDesign(rate_gain=0.0)
+    with pytest.raises(LogsgdError):
+        SgdrDesign(eta_max_at_period=0.0)
+    with pytest.raises(LogsgdError, match="too small"):
+        law.i_tau_a(1e-3)

@@ -149,6 +149,26 @@ def nmos_diode(name: str, fingers: int = 1) -> str:
     return _subckt(name, ("d", "gnd"), [nfet("d", "d", "d", "gnd", N_UNIT_W_UM * fingers, N_UNIT_L_UM, fingers)])
 
 
+def _mirror_input_lines() -> list[str]:
+    nfi = PMOS_INPUT_FINGERS
+    return [
+        pfet("mi", "si", "in", "vdd", P_UNIT_W_UM * nfi, P_UNIT_L_UM, nfi),
+        pcascode("ci", "in", "si", CASCODE_W_UM * nfi, CASCODE_L_UM, nfi),
+    ]
+
+
+def _mirror_output_lines(gate: str, ratios: Sequence[float]) -> tuple[list[str], list[str]]:
+    if not ratios:
+        raise LogsgdError("a mirror needs at least one output")
+    lines, outs = [], []
+    for k, ratio in enumerate(ratios, start=1):
+        nf = fingers(ratio, PMOS_INPUT_FINGERS)
+        outs.append(f"out{k}")
+        lines.append(pfet(f"m{k}", f"s{k}", gate, "vdd", P_UNIT_W_UM * nf, P_UNIT_L_UM, nf))
+        lines.append(pcascode(f"c{k}", f"out{k}", f"s{k}", CASCODE_W_UM * nf, CASCODE_L_UM, nf))
+    return lines, outs
+
+
 def pmos_mirror(name: str, ratios: Sequence[float]) -> str:
     """High-swing cascoded PMOS mirror (pins: in out1..outK vdd vcp).
 
@@ -156,20 +176,24 @@ def pmos_mirror(name: str, ratios: Sequence[float]) -> str:
     ``ratios[k]`` (a multiple of 1/PMOS_INPUT_FINGERS: all fingers are identical). The input is self-biased (main gate on the cascode
     drain), so a testbench can pull a reference straight from ``in``.
     """
-    if not ratios:
-        raise LogsgdError("a mirror needs at least one output")
-    nfi = PMOS_INPUT_FINGERS
-    lines = [
-        pfet("mi", "si", "in", "vdd", P_UNIT_W_UM * nfi, P_UNIT_L_UM, nfi),
-        pcascode("ci", "in", "si", CASCODE_W_UM * nfi, CASCODE_L_UM, nfi),
-    ]
-    outs = []
-    for k, ratio in enumerate(ratios, start=1):
-        nf = fingers(ratio, nfi)
-        outs.append(f"out{k}")
-        lines.append(pfet(f"m{k}", f"s{k}", "in", "vdd", P_UNIT_W_UM * nf, P_UNIT_L_UM, nf))
-        lines.append(pcascode(f"c{k}", f"out{k}", f"s{k}", CASCODE_W_UM * nf, CASCODE_L_UM, nf))
-    return _subckt(name, ("in", *outs, "vdd", "vcp"), lines)
+    lines, outs = _mirror_output_lines("in", ratios)
+    return _subckt(name, ("in", *outs, "vdd", "vcp"), _mirror_input_lines() + lines)
+
+
+def pmos_mirror_input(name: str) -> str:
+    """The input branch of a PMOS mirror alone (pins: in vdd vcp); its outputs (``pmos_mirror_outputs``) sit elsewhere."""
+    return _subckt(name, ("in", "vdd", "vcp"), _mirror_input_lines())
+
+
+def pmos_mirror_outputs(name: str, ratios: Sequence[float]) -> str:
+    """Output branches of a PMOS mirror whose input is elsewhere (pins: g out1..outK vdd vcp).
+
+    ``g`` is the input's node ``in``, the gate of every main device. Placed
+    next to the block it feeds, the output keeps its drain node short; the
+    long route carries the gate, which holds still while the reference does.
+    """
+    lines, outs = _mirror_output_lines("g", ratios)
+    return _subckt(name, ("g", *outs, "vdd", "vcp"), lines)
 
 
 def tl_muldiv(name: str, outputs: int, ratio: int = TL_RATIO, output_ratio: int | None = None,
