@@ -23,6 +23,8 @@ from logsgd.cells.logdomain import sgdr_pins
 
 FEATURES = (1, 2, 4, 8)
 POWER_SAMPLES = 20
+ETA = 0.05
+"""Learning rate of the power runs and of the N = 1 post-layout check."""
 POWER_WEIGHTS = (0.4, -0.3, 0.2, -0.1)
 OP_OPTIONS = ("rshunt=1e12",)
 """The weight capacitor node has no DC path with eta = 0; a 1 TOhm shunt on every node gives it one."""
@@ -79,7 +81,7 @@ def _postlayout_power(n: int, gds: Path, spice: Path) -> dict:
     from logsgd.flow.train import TrainSetup, train
 
     pex = run_pex(gds, gds.with_name("sgdr_array_pex.spice"), schematic=spice)
-    s = train(TrainSetup(_scaling_data(n), 0.05, 0.01, netlist_file=pex.out_path)).summary()
+    s = train(TrainSetup(_scaling_data(n), ETA, 0.01, netlist_file=pex.out_path)).summary()
     return {"power_nW": round(s["power_nW"], 2), "power_nW_per_weight": round(s["power_nW_per_weight"], 2),
             "energy_per_update_pJ": round(s["energy_per_update_pJ"], 3), "power_samples": POWER_SAMPLES}
 
@@ -116,7 +118,7 @@ def _postlayout(out: Path) -> dict:
     gds, spice = out / "n1" / "sgdr_array.gds", out / "n1" / "sgdr_array.spice"
     pex, pex_s = _timed(lambda: run_pex(gds, out / "n1" / "sgdr_array_pex.spice", schematic=spice))
     v_init = state_gate_voltage(types.SimpleNamespace(design=design, corner="tt", temp_c=27.0))
-    period = design.period_s(0.05)
+    period = design.period_s(ETA)
     reads = ("i(vdd)", "i(vwp1)", "i(vwn1)")
     tran = Analysis(f"tran {period / 50:.6g} {period:.6g} 0 {period / 20:.6g}", reads)
     op = Analysis("op", reads)
@@ -125,7 +127,7 @@ def _postlayout(out: Path) -> dict:
         text = Path(path).read_text()
         # one sample period of learning from the initial weight; then the DC operating point with
         # the weights held (eta = 0), the floating capacitor node tied off by ngspice's rshunt
-        runs = (("tran", Simulation(testbench(text, design, 0.05, v_init), (tran,), options=TRAN_OPTIONS)),
+        runs = (("tran", Simulation(testbench(text, design, ETA, v_init), (tran,), options=TRAN_OPTIONS)),
                 ("op", Simulation(testbench(text, design, 0.0, None), (op,), options=OP_OPTIONS)))
         for kind, sim in runs:
             res, sim_s = _timed(lambda: run(sim))
