@@ -102,7 +102,7 @@ def testbench(cell_text: str, design, eta: float, v_init: float | None) -> str:
         f"Iy y 0 {design.current_of_target(0.3):.6g}",
         f"Ii0 i0 0 {design.i0_a:.6g}",
         f"Itau itau 0 {i_tau:.6g}",
-        f"Iltau iltau 0 {0.01 * i_tau:.6g}",
+        f"Iltau iltau 0 {design.i_ltau_a(eta, 0.01):.6g}",
         f"Xdut {' '.join('0' if pin == 'gnd' else pin for pin in sgdr_pins(1))} sgdr_array",
         *([f".ic v(xdut.vc_1)={v_init:.6f}"] if v_init is not None else []),
     ])

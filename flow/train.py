@@ -158,7 +158,7 @@ def testbench(setup: TrainSetup, cell: str, v_init: float, by_sample: bool = Fal
     lines.append(_input_source("y", "y", d.current_of_target(data.y), period, by_sample))
     lines.append(f"Ii0 i0 0 {d.i0_a:.6g}")
     lines.append(f"Itau itau 0 {i_tau:.6g}")
-    lines.append(f"Iltau iltau 0 {setup.lam * i_tau:.6g}")
+    lines.append(f"Iltau iltau 0 {d.i_ltau_a(setup.eta, setup.lam, setup.temp_c):.6g}")
     pins = " ".join("0" if pin == "gnd" else pin for pin in sgdr_pins(n))
     lines.append(f"Xdut {pins} {TOP}")
     return "\n".join(lines), stop

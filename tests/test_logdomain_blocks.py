@@ -116,8 +116,12 @@ def test_learning_rate_law_divides_out_the_measured_rate():
     assert law.i_tau_a(0.02) == pytest.approx(itau / (1.1 * 0.95), rel=1e-12)
     assert law.i_tau_a(0.1) == pytest.approx(itau / (1.1 * 0.99), rel=1e-12)
     assert law.i_tau_a(0.0) == 0.0
+    # the L2 reference carries the gradient path's DC gain over the L2 path's
+    assert law.i_ltau_a(0.1, 0.1) == pytest.approx(0.1 * law.i_tau_a(0.1) * law.l2_gain_ratio, rel=1e-12)
     with pytest.raises(LogsgdError):
         SgdrDesign(rate_gain=0.0)
+    with pytest.raises(LogsgdError):
+        SgdrDesign(l2_gain_ratio=0.0)
     with pytest.raises(LogsgdError):
         SgdrDesign(eta_max_at_period=0.0)
     with pytest.raises(LogsgdError, match="too small"):

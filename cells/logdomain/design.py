@@ -69,7 +69,14 @@ class SgdrDesign:
     and 0.1 (T = 20, 50 and 100 µs at one I_tau), which the law fits to
     0.02 %, with gain 1.0916 and 0.90 µs. The rate depends on the data as
     well: at eta 0.1 the four sets learn at 1.046-1.118 (weights going
-    positive learn faster), so the law takes out the family's mean.
+    positive learn faster), so the law takes out the family's mean;
+    l2_gain_ratio: the gradient path's DC gain over the L2 path's, which
+    the lambda I_tau reference is multiplied by (``i_ltau_a``): 1.134 at
+    w = 0 against 1.064-1.071 at w = +-0.4 (capacitor held, x = y = 0). At
+    the fixed point the two terms balance through their DC gains, so an
+    untrimmed L2 acted as 0.94 lambda: linear1 at eta 0.1, lambda 0.1
+    settled 0.0057 above ideal (static fixed point), linear4 up to 0.0040
+    off; trimmed 0.0005 and 0.0008.
     """
 
     i0_a: float = 40e-9
@@ -86,6 +93,7 @@ class SgdrDesign:
     ref_fingers: int = 2
     rate_gain: float = 1.0916
     rate_settle_s: float = 0.90e-6
+    l2_gain_ratio: float = 1.06
 
     def __post_init__(self) -> None:
         if self.i0_a <= 0 or self.sample_period_s <= 0 or self.cap_side_um <= 0:
@@ -96,6 +104,8 @@ class SgdrDesign:
             raise LogsgdError(f"eta_max_at_period must be positive, got {self.eta_max_at_period}")
         if self.rate_gain <= 0:
             raise LogsgdError(f"rate_gain must be positive, got {self.rate_gain}")
+        if self.l2_gain_ratio <= 0:
+            raise LogsgdError(f"l2_gain_ratio must be positive, got {self.l2_gain_ratio}")
         if self.rate_settle_s < 0:
             raise LogsgdError(f"rate_settle_s must be >= 0, got {self.rate_settle_s}")
         if min(self.a, self.b, self.c, self.d) <= 1:
@@ -122,6 +132,10 @@ class SgdrDesign:
         if rate <= 0:
             raise LogsgdError(f"eta {eta} is too small for this design: the gradient path would not settle in a period")
         return eta * self.cap_f * thermal_voltage_v(temp_c) / (self.kappa * self.period_s(eta) * rate)
+
+    def i_ltau_a(self, eta: float, lam: float, temp_c: float = 27.0) -> float:
+        """The L2 bias reference lambda I_tau l2_gain_ratio (A)."""
+        return lam * self.i_tau_a(eta, temp_c) * self.l2_gain_ratio
 
     def current_of_weight(self, w):
         """I_W = I_0 (a + w) (A)."""
