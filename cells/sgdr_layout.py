@@ -19,5 +19,11 @@ def sgdr_array_cell(n_features: int, design: SgdrDesign | None = None, name: str
     process is replaced). The weight cell ``ld_weight`` is laid out once and
     placed ``n_features`` times; the shared error and bias blocks and the
     weight capacitors are placed once each at the top level.
+
+    Each capacitor node (``vc`` in the weight cell, ``vc_k`` at the top)
+    runs between ground tracks: beside the input ``x3``, ``vc_3`` took 33 fF
+    from it, and each input step kicked the weight by 8e-4.
     """
-    return layout_from_spice(sgdr_array(n_features, design, name), name, blocks=(WEIGHT_CELL,))
+    capacitor_nodes = ("vc", *(f"vc_{i}" for i in range(1, n_features + 1)))
+    return layout_from_spice(sgdr_array(n_features, design, name), name, blocks=(WEIGHT_CELL,),
+                             shielded=capacitor_nodes)

@@ -124,6 +124,25 @@ def test_parallel_met1_lines_couple_laterally(tmp_path):
     assert result.ground_caps_F["A"] == pytest.approx(plate_cap_F("met1", 5.0, 21.0), rel=0.05)
 
 
+def test_a_track_between_two_lines_shields_them(tmp_path):
+    """A, G, B in a row 0.3 µm apart: A-B couples only over the run that G does not cover.
+
+    G spans 4 of the 10 µm, so A and B see each other over 6 µm at 1.1 µm,
+    and each sees G over 4 µm at 0.3 µm.
+    """
+    lines = Drawing("shielded")
+    lines.box("met1", 0, 0, 10, 0.5)
+    lines.box("met1", 3, 0.8, 7, 1.3)
+    lines.box("met1", 0, 1.6, 10, 2.1)
+    for net, y in (("A", 0.25), ("G", 1.05), ("B", 1.85)):
+        lines.label("met1", net, 5 if net == "G" else 1, y)
+    gds = lines.write(tmp_path / "shielded.gds")
+    result = run_pex(gds, tmp_path / "shielded_pex.spice")
+    side = SIDEWALL["met1"]
+    assert result.coupling_caps_F[("A", "B")] == pytest.approx(side.cap_F(6.0, 1.1), rel=0.05)
+    assert result.coupling_caps_F[("A", "G")] == pytest.approx(side.cap_F(4.0, 0.3), rel=0.05)
+
+
 def _effective_ohm(spice: str, net: str, a: str, b: str) -> float:
     """Resistance between nodes a and b of net ``net`` (nodes net, net_*) by nodal analysis."""
 

@@ -192,3 +192,54 @@ def test_each_weight_is_one_cell_placed_n_times_and_the_array_is_clean(tmp_path)
     gds, spice = cell.write(tmp_path)
     assert run_drc(gds, cell="sgdr_array", report=tmp_path / "drc.lyrdb").violations == 0
     assert run_lvs(gds, spice, cell="sgdr_array", report=tmp_path / "lvs.lvsdb").match
+
+
+def _tracks_beside(gds, cell: str, net: str, shield: str = "gnd") -> list[str]:
+    """Nets whose routing tracks (met2, met4) lie within one track pitch above or below those of ``net``.
+
+    Routing is what the cell draws itself; the devices are its instances.
+    """
+    import klayout.db as kdb
+
+    from logsgd.flow.extract import extract
+    from logsgd.pdk.layers import LAYERS
+
+    ex = extract(gds, cell, flat=True)
+    layout = kdb.Layout()
+    layout.read(str(gds))
+    found = set()
+    for layer in ("met2", "met4"):
+        routing = kdb.Region(layout.cell(cell).shapes(layout.layer(*LAYERS[layer].draw)))
+        tracks = {n.expanded_name(): ex.l2n.shapes_of_net(n, ex.regions[layer], True) & routing
+                  for n in ex.top_circuit.each_net()}
+        band = kdb.Region([p.bbox().enlarged(0, 500) for p in tracks[net].merged().each()])
+        found |= {n for n, shapes in tracks.items() if n not in (net, shield) and not (shapes & band).is_empty()}
+    return sorted(found)
+
+
+def test_capacitor_nodes_run_between_ground_tracks(tmp_path):
+    """The weight capacitor's node has only gnd beside it in every channel; without shielding, a bias line is."""
+    from logsgd.cells.logdomain import sgdr_array
+    from logsgd.cells.logdomain.array import WEIGHT_CELL
+    from logsgd.cells.sgdr_layout import sgdr_array_cell
+
+    bare = layout_from_spice(sgdr_array(1, name="bare"), "bare", blocks=(WEIGHT_CELL,))
+    bare_gds, _ = bare.write(tmp_path / "bare")
+    assert _tracks_beside(bare_gds, "bare", "vc_1") == ["itau"]
+    gds, _ = sgdr_array_cell(1).write(tmp_path / "shielded")
+    assert _tracks_beside(gds, "sgdr_array", "vc_1") == []
+    assert _tracks_beside(gds, WEIGHT_CELL, "vc") == []
+
+
+def test_shielding_needs_the_shield_net_as_a_pin():
+    with pytest.raises(NetlistError, match="cannot shield 'c'"):
+        layout_from_spice(NMOS_ONLY.replace(" gnd", " vss"), "pair", shielded=("c",))
+
+
+def test_levels_keep_a_tall_net_on_free_levels():
+    """Left-edge packing: a net three levels tall starts where three adjacent levels are free."""
+    from logsgd.cells.pnr.route import _levels
+
+    spans = {"a": (0, 10), "s": (5, 18), "t": (6, 40), "b": (20, 30)}
+    assert _levels(spans, 1) == {"a": 0, "s": 1, "t": 2, "b": 0}
+    assert _levels(spans, 1, {"s": 3}) == {"a": 0, "s": 1, "t": 4, "b": 0}

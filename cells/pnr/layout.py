@@ -58,16 +58,16 @@ def _draw(component, canvas: Canvas, pins: list[Pin]) -> None:
 
 
 def _block_templates(spice: str, netlist: FlatNetlist, subckts: dict, blocks: tuple[str, ...],
-                     matched: bool) -> None:
+                     matched: bool, shielded: tuple[str, ...]) -> None:
     """Lay out every block subcircuit that ``netlist`` calls and make it placeable."""
     for model in sorted({d.model for d in netlist.devices if d.kind == "block"}):
-        cell = layout_from_spice(spice, subckts[model].name, blocks=blocks, matched=matched)
+        cell = layout_from_spice(spice, subckts[model].name, blocks=blocks, matched=matched, shielded=shielded)
         pins = [(p.name, um_to_nm(p.center[0])) for p in cell.component.ports]
         register_block(cell.name, cell.component, pins, cell.component.kdb_cell.bbox().top, PIN_H)
 
 
 def layout_from_spice(spice: str, top: str, name: str | None = None, blocks: tuple[str, ...] = (),
-                      matched: bool = True) -> Cell:
+                      matched: bool = True, shielded: tuple[str, ...] = ()) -> Cell:
     """A DRC- and LVS-clean layout of subcircuit ``top`` of ``spice``.
 
     Every leaf device becomes one generator cell (transistors with a body
@@ -82,6 +82,10 @@ def layout_from_spice(spice: str, top: str, name: str | None = None, blocks: tup
     Subcircuits named in ``blocks`` are laid out once each, as a GDS cell
     of their own (named as the subcircuit) placed wherever they are called,
     and wired by their pins like any device.
+
+    Nets named in ``shielded`` (at any level of the hierarchy) run between
+    two ``gnd`` tracks in every routing channel, so that no other signal
+    lies beside them; ``gnd`` must then be a pin of the subcircuit.
     """
     import klayout.db as kdb
 
@@ -102,11 +106,11 @@ def layout_from_spice(spice: str, top: str, name: str | None = None, blocks: tup
         import gdsfactory as gf
 
         activate()
-        _block_templates(spice, netlist, subckts, blocks, matched)
+        _block_templates(spice, netlist, subckts, blocks, matched, shielded)
         best = None
         for width, per_row in layout_options(netlist.devices):
             left, right = place_rows(netlist.devices, width, per_row)
-            canvas, pins, top = route(netlist, left, right)
+            canvas, pins, top = route(netlist, left, right, shielded)
             rows = left + right
             x0 = min([canvas.bbox().x0] + [p.x_nm + p.template.bbox.x0 for r in rows for p in r.items])
             x1 = max([canvas.bbox().x1] + [p.x_nm + p.template.bbox.x1 for r in rows for p in r.items])

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from logsgd.cells.geometry import Box, Canvas, grid_up, min_length, nm
 from logsgd.cells.pnr.devices import PAD_W, PITCH, STUB_W, TRACK_END, TRACK_H, VIA, VIA2
-from logsgd.cells.pnr.netlist import FlatNetlist
+from logsgd.cells.pnr.netlist import FlatNetlist, NetlistError
 from logsgd.cells.pnr.place import Row
 from logsgd.cells.vias import MIN_AREA
 
@@ -95,19 +95,23 @@ def _stubs(rows: list[Row]) -> list[list[Stub]]:
     return out
 
 
-def _levels(spans: dict[str, tuple[int, int]], space: int) -> dict[str, int]:
-    """Left-edge packing: a level per net such that spans on one level keep ``space``."""
-    ends: list[int] = []
+def _levels(spans: dict[str, tuple[int, int]], space: int, heights: dict[str, int] | None = None) -> dict[str, int]:
+    """Left-edge packing: the lowest level per net such that spans on one level keep ``space``.
+
+    A net of height h (``heights``, default 1) takes h adjacent levels from
+    the one returned.
+    """
+    heights = heights or {}
+    ends: list[float] = []
     level: dict[str, int] = {}
     for net, (x0, x1) in sorted(spans.items(), key=lambda kv: (kv[1][0], kv[0])):
-        for k, end in enumerate(ends):
-            if end + space <= x0:
-                ends[k] = x1
-                level[net] = k
-                break
-        else:
-            level[net] = len(ends)
-            ends.append(x1)
+        h = heights.get(net, 1)
+        k = 0
+        while any(end + space > x0 for end in ends[k:k + h]):
+            k += 1
+        ends += [float("-inf")] * (k + h - len(ends))
+        ends[k:k + h] = [x1] * h
+        level[net] = k
     return level
 
 
@@ -135,6 +139,8 @@ class _Routing:
     canvas: Canvas
     labels: list[Pin]
     track_ys: dict[str, list[tuple[int, TrackLayer]]]
+    shielded: frozenset[str] = frozenset()
+    shield_net: str = ""
 
 
 def _channel(r: _Routing, row: Row, top: int, tl: TrackLayer) -> int:
@@ -146,17 +152,27 @@ def _channel(r: _Routing, row: Row, top: int, tl: TrackLayer) -> int:
         if s.net in r.routed:
             xs[s.net].append(s.x)
     ends = {net: net_xs + ([r.trunk_x[net]] if net in r.trunk_x else []) for net, net_xs in xs.items()}
-    spans = {}
-    for net, e in ends.items():
-        x0 = min(e) - tl.end
-        spans[net] = (x0, max(max(e) + tl.end, x0 + min_length(tl.height, MIN_AREA[tl.layer])))
-    level = _levels(spans, tl.space)
+    shielded = sorted(n for n in ends if n in r.shielded)
+
+    def span(xs: list[int]) -> tuple[int, int]:
+        x0 = min(xs) - tl.end
+        return x0, max(max(xs) + tl.end, x0 + min_length(tl.height, MIN_AREA[tl.layer]))
+
+    spans = {net: span(e) for net, e in ends.items()}
+    # A shielded net runs between two tracks of the shield net, one level each
+    # side, that reach the shield net's trunk.
+    shield_x = r.trunk_x.get(r.shield_net)
+    shield_spans = {n: span([*ends[n], shield_x]) for n in shielded}
+    level = _levels({**spans, **shield_spans}, tl.space, {n: 3 for n in shielded})
+    level.update({n: level[n] + 1 for n in shielded})
     base = top + CHANNEL_MARGIN + tl.height // 2
-    for net, (x0, x1) in spans.items():
-        cy = base + level[net] * tl.pitch
+    tracks = [(spans[net], level[net], net, ends[net]) for net in spans]
+    tracks += [(shield_spans[n], level[n] + side, r.shield_net, [shield_x]) for n in shielded for side in (-1, 1)]
+    for (x0, x1), lv, net, cuts in tracks:
+        cy = base + lv * tl.pitch
         r.canvas.add(tl.layer, Box(x0, cy - tl.height // 2, x1, cy + tl.height // 2))
         r.track_ys[net].append((cy, tl))
-        for x in ends[net]:
+        for x in cuts:
             _cut(r.canvas, tl.cut, tl.cut_size, x, cy)
     named = {p.net for p in r.labels}
     for s in row_stubs:
@@ -170,7 +186,7 @@ def _channel(r: _Routing, row: Row, top: int, tl: TrackLayer) -> int:
             named.add(s.net)
             r.labels.append(Pin(s.net, Box(s.x - STUB_W // 2, cy - STUB_W // 2, s.x + STUB_W // 2,
                                            cy + STUB_W // 2), False))
-    levels = max(level.values(), default=-1) + 1
+    levels = max([lv for _, lv, _, _ in tracks], default=-1) + 1
     return top + 2 * CHANNEL_MARGIN + max(levels * tl.pitch - tl.space, 0)
 
 
@@ -194,8 +210,13 @@ def _slot_up(x: int) -> int:
     return -(-x // PITCH) * PITCH
 
 
-def route(netlist: FlatNetlist, left: list[Row], right: list[Row]) -> tuple[Canvas, list[Pin], int]:
+def route(netlist: FlatNetlist, left: list[Row], right: list[Row], shielded: tuple[str, ...] = (),
+          shield_net: str = "gnd") -> tuple[Canvas, list[Pin], int]:
     """Stack the rows, draw stubs, channel tracks, trunks and labels.
+
+    In every channel, the track of a net in ``shielded`` (high-impedance
+    nodes such as a weight capacitor's) runs between two tracks of
+    ``shield_net``, which must then be a pin of ``netlist``.
 
     ``left`` rows sit left of the trunk column, ``right`` rows (tall
     capacitors) right of it; each bank stacks from y=0 and its tracks run
@@ -228,7 +249,10 @@ def route(netlist: FlatNetlist, left: list[Row], right: list[Row]) -> tuple[Canv
             p.x_nm += shift
             p.slot += shift // PITCH
 
-    r = _Routing(routed, trunk_x, Canvas(), [], defaultdict(list))
+    wanted = frozenset(n.lower() for n in shielded) & routed
+    if wanted and shield_net.lower() not in pins:
+        raise NetlistError(f"cannot shield {sorted(wanted)[0]!r}: {shield_net!r} is not a pin of {netlist.top}")
+    r = _Routing(routed, trunk_x, Canvas(), [], defaultdict(list), wanted, shield_net.lower())
     top_edge = 0
     for bank, tl in ((left, MET2), (right, MET4)):
         y = 0
