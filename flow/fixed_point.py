@@ -96,22 +96,22 @@ def static_fixed_point(data: Dataset, eta: float, lam: float, design: SgdrDesign
         net, _ = testbench(setup, held_cell(n, d, gate_v), 0.0, by_sample=True)
         sweep = Analysis(f"dc V{SAMPLE_NODE} 0 {k - 1} {1 / SUBSTEPS:g}", vectors)
         sims.append(Simulation(net, (sweep,), corner, temp_c))
-    results = [_at_samples(r, k) for r in run_many(sims, workers=workers)]
+    results = [sweep_at_samples(r, k) for r in run_many(sims, workers=workers)]
     # the held source's current runs from vc_i through it to gnd: what the circuit pushes into the capacitor
     charge = np.array([[np.mean(r[f"i(v.xdut.vcap{i})"]) for i in range(1, n + 1)] for r in results])
-    reads = np.array([_readout(r, n, d) for r in results])
+    reads = np.array([held_weights(r, n, d) for r in results])
     e = [r["i(v.xdut.vie)"] / d.i0_a - d.c for r in results]
     gradient = np.array([data.x.T @ ei / k + lam * w for ei, w in zip(e, reads)])
     return FixedPoint(w_star, _newton(reads, charge), _newton(reads, gradient))
 
 
-def _readout(result: dict[str, np.ndarray], n: int, d: SgdrDesign) -> np.ndarray:
+def held_weights(result: dict[str, np.ndarray], n: int, d: SgdrDesign) -> np.ndarray:
     """The weights at the read-out pins (N,), averaged over the sweep (the capacitors are held, so they stay put)."""
     i_w = np.array([-np.mean(result[v]) for v in readout_vectors(n)])
     return d.weight_of_readout(i_w[0::2], i_w[1::2])
 
 
-def _at_samples(result, k: int) -> dict[str, np.ndarray]:
+def sweep_at_samples(result, k: int) -> dict[str, np.ndarray]:
     """The sweep's vectors at the integer sample indices 0..k-1 only."""
     index = np.rint(result["scale"] * SUBSTEPS).astype(int)
     keep = index % SUBSTEPS == 0

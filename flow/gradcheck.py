@@ -17,7 +17,7 @@ import numpy as np
 
 from logsgd.cells.logdomain import SgdrDesign
 from logsgd.flow.datasets import Dataset
-from logsgd.flow.fixed_point import SUBSTEPS, _at_samples, _readout, held_cell
+from logsgd.flow.fixed_point import SUBSTEPS, held_cell, held_weights, sweep_at_samples
 from logsgd.flow.sim import Analysis, Simulation, run_many
 from logsgd.flow.train import SAMPLE_NODE, TrainSetup, readout_vectors, state_gate_voltage, testbench
 
@@ -52,8 +52,8 @@ def gradient_path_error(etas: tuple[float, ...] = (0.02, 0.1), w: float = 0.0, l
         sims.append(Simulation(net, (Analysis(f"dc V{SAMPLE_NODE} 0 {k - 1} {1 / SUBSTEPS:g}", vectors),), corner, temp_c))
     rows = []
     for eta, result in zip(etas, run_many(sims, workers=2)):
-        r = _at_samples(result, k)
-        w_read = float(_readout(r, 1, d)[0])
+        r = sweep_at_samples(result, k)
+        w_read = float(held_weights(r, 1, d)[0])
         e = r["i(v.xdut.vie)"] / d.i0_a - d.c
         unit = d.i_tau_a(eta, temp_c) * d.i0_a / d.current_of_weight(w_read)
         # the ideal L2 charge -lambda w is added back, so that the constant term is the offset alone

@@ -20,7 +20,7 @@ import numpy as np
 from logsgd.pdk.errors import LogsgdError
 
 from .liberty import CELL_PREFIX, cell_info, truth_table
-from .model import DigitalParams, signed_code, unsigned_word
+from .model import DigitalParams, unsigned_word, weight_codes
 from .synth import Netlist
 
 
@@ -121,11 +121,7 @@ def flop_trace(net: Netlist, x_codes: np.ndarray, y_codes: np.ndarray, p: Digita
 
     def weights() -> list[int]:
         settle()
-        out = []
-        for i in range(p.features):
-            word = sum(int(value[b]) << j for j, b in enumerate(net.ports["w"][i * p.bits:(i + 1) * p.bits]))
-            out.append(signed_code(word, p.bits))
-        return out
+        return weight_codes([value[b] for b in net.ports["w"]], p).tolist()
 
     set_inputs(True, [0] * p.features, 0)
     for _ in range(reset_edges):

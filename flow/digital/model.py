@@ -64,6 +64,12 @@ def signed_code(word, bits: int):
     return (word ^ half) - half
 
 
+def weight_codes(bits, p: DigitalParams) -> np.ndarray:
+    """Signed weight codes (..., N) from the w port's bit levels (..., N·B), each weight LSB first."""
+    words = np.asarray(bits, dtype=np.int64).reshape(*np.shape(bits)[:-1], p.features, p.bits)
+    return signed_code((words << np.arange(p.bits)).sum(axis=-1), p.bits)
+
+
 def _saturate(value: int, p: DigitalParams) -> int:
     return max(p.code_min, min(p.code_max, value))
 

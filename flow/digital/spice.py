@@ -37,7 +37,7 @@ import numpy as np
 from logsgd.pdk.errors import LogsgdError
 
 from .liberty import CELL_PREFIX, cell_info
-from .model import DigitalParams, signed_code, unsigned_word
+from .model import DigitalParams, unsigned_word, weight_codes
 from .synth import Netlist
 
 VDD_V = 1.8
@@ -337,10 +337,7 @@ def analyse(t: np.ndarray, i_vdd_a: np.ndarray, w_bits_v: list[np.ndarray], p: D
     energy_j = float(np.interp(start + duration, t, cumulative) - np.interp(start, t, cumulative))
     idle_from = stop - IDLE_PERIODS * period / 2
     bits = np.stack([np.interp(reads, t, v) > VDD_V / 2 for v in w_bits_v], axis=1)
-    weights = np.zeros((samples, p.features), dtype=np.int64)
-    for i in range(p.features):
-        word = sum(bits[:, i * p.bits + b].astype(np.int64) << b for b in range(p.bits))
-        weights[:, i] = signed_code(word, p.bits)
+    weights = weight_codes(bits, p)
     return SpiceRun(
         clock_hz=clock_hz,
         samples=samples,
