@@ -10,7 +10,8 @@ import numpy as np
 import pytest
 
 from logsgd.flow.digital import liberty
-from logsgd.flow.digital.model import DigitalParams, linear_data, signed_code, step, train, unsigned_word
+from logsgd.flow.digital.model import (DigitalParams, linear_data, signed_code, step, train, unsigned_word,
+                                       weight_codes)
 from logsgd.flow.digital.synth import simulate_weights, synthesize
 from logsgd.pdk.errors import LogsgdError
 
@@ -59,6 +60,15 @@ def test_two_complement_words():
     assert [signed_code(w, 8) for w in (128, 255, 0, 127)] == [-128, -1, 0, 127]
     assert signed_code(np.array([0x7FF, 0x800, 0xFFF]), 12).tolist() == [2047, -2048, -1]
     assert unsigned_word(0x1234 >> 8, 8) == 0x12
+
+
+def test_weight_codes_read_each_weight_lsb_first():
+    p = DigitalParams(features=2, bits=8)
+    # w1 = 0b1000_0001 (-127), w2 = 0b1111_1111 (-1), both LSB first
+    levels = [1, 0, 0, 0, 0, 0, 0, 1] + [1] * 8
+    assert weight_codes(levels, p).tolist() == [-127, -1]
+    assert weight_codes(np.array([levels, [0] * 16]), p).tolist() == [[-127, -1], [0, 0]]
+    assert weight_codes(np.zeros((0, 16)), p).shape == (0, 2)
 
 
 def test_model_rejects_bad_parameters():

@@ -24,7 +24,7 @@ import numpy as np
 from logsgd.pdk.errors import LogsgdError
 
 from .liberty import CELL_PREFIX, TIE_CELL, cell_info, liberty_text, sc_hd_root
-from .model import DigitalParams, signed_code, unsigned_word
+from .model import DigitalParams, unsigned_word, weight_codes
 
 TOP = "sgdr_unit"
 LOG_TAIL_LINES = 12
@@ -201,12 +201,9 @@ def simulate_weights(design: str, p: DigitalParams, x_codes: np.ndarray, y_codes
     words = re.findall(r"^W ([0-9a-fA-FxXzZ]+)$", log, flags=re.M)
     if len(words) != samples or any(re.search(r"[xXzZ]", w) for w in words):
         raise DigitalToolError(f"{design} simulation gave {len(words)} clean weight words for {samples} samples")
-    out = np.zeros((samples, p.features), dtype=np.int64)
-    for k, word in enumerate(words):
-        value = int(word, 16)
-        for i in range(p.features):
-            out[k, i] = signed_code(unsigned_word(value >> (i * p.bits), p.bits), p.bits)
-    return out
+    width = p.features * p.bits
+    bits = np.array([[(int(word, 16) >> j) & 1 for j in range(width)] for word in words], dtype=np.int64)
+    return weight_codes(bits.reshape(len(words), width), p)
 
 
 def formal_equivalence(net: Netlist, timeout_s: float = 3600.0) -> bool:
