@@ -73,7 +73,7 @@ def fixed_point_table() -> list[dict]:
 
     rows = []
     for (name, n), eta in itertools.product(TABLE_SETS, (0.02, 0.1)):
-        fp = static_fixed_point(datasets.load(name).take(n), eta, 0.0, workers=WORKERS)
+        fp = static_fixed_point(datasets.load(name).take(n), eta, 0.0)
         rows.append({"dataset": name, "features": n, "eta": eta, "lambda": 0.0, **fp.summary()})
     return rows
 

@@ -25,6 +25,7 @@ SUBCOMMAND_MODULES = (
     "logsgd.flow.pex_cmd",
     "logsgd.flow.train_cmd",
     "logsgd.flow.flow_cmd",
+    "logsgd.flow.sweep_cmd",
     "logsgd.flow.digital_cmd",
 )
 

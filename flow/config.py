@@ -21,7 +21,9 @@ class ConfigError(LogsgdError):
     """A configuration file that cannot be used as it is."""
 
 
-_KIND_NAMES = {int: "an integer", float: "a number", str: "a string", bool: "true or false"}
+_KIND_NAMES = {int: "an integer", float: "a number", str: "a string", bool: "true or false", dict: "a mapping"}
+MC_MODES = ("transient", "fixed_point")
+"""How a Monte Carlo point is measured: a training transient, or the static fixed point (a DC proxy)."""
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,20 @@ class Key:
         return value
 
 
+def _check_monte_carlo(value: Any) -> dict | None:
+    """``monte_carlo: {seeds: K, mode: transient | fixed_point}``, or None when absent."""
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        raise ConfigError(f"key 'monte_carlo' must be a mapping such as {{seeds: 20}}, got {value!r}")
+    unknown = set(value) - {"seeds", "mode"}
+    if unknown:
+        raise ConfigError(f"unknown key 'monte_carlo.{sorted(unknown)[0]}'; allowed: seeds, mode")
+    seeds = Key("monte_carlo.seeds", int, 20, "", 1, 10000).check(value.get("seeds", 20))
+    mode = Key("monte_carlo.mode", str, "transient", "", choices=MC_MODES).check(value.get("mode", "transient"))
+    return {"seeds": seeds, "mode": mode}
+
+
 KEYS: tuple[Key, ...] = (
     Key("features", int, 1, "number of weights N", 1, 64),
     Key("dataset", str, "linear1", "linear1, linear4, diabetes or a CSV path"),
@@ -66,6 +82,7 @@ KEYS: tuple[Key, ...] = (
     Key("samples", int, 200, "training samples to simulate", 1, 100000),
     Key("corner", str, "tt", "process corner", choices=CORNERS),
     Key("temp_C", float, 27.0, "temperature in °C", -40.0, 125.0),
+    Key("monte_carlo", dict, None, "mismatch yield after the flow: {seeds: K, mode: transient | fixed_point}"),
 )
 
 
@@ -81,10 +98,13 @@ class FlowConfig:
     samples: int
     corner: str
     temp_C: float
+    monte_carlo: dict | None = None
 
     def as_dict(self) -> dict:
         data = {f.name: getattr(self, f.name) for f in fields(self)}
         data["lambda"] = data.pop("lambda_")
+        if data["monte_carlo"] is None:
+            del data["monte_carlo"]
         return data
 
 
@@ -102,8 +122,8 @@ def validate(raw: Any) -> FlowConfig:
     for name in raw:
         if name not in known:
             raise ConfigError(f"unknown key '{name}'; allowed keys: {', '.join(known)}")
-    values = {_field_name(k.name): k.check(raw.get(k.name, k.default)) for k in KEYS}
-    config = FlowConfig(**values)
+    values = {_field_name(k.name): k.check(raw.get(k.name, k.default)) for k in KEYS if k.kind is not dict}
+    config = FlowConfig(**values, monte_carlo=_check_monte_carlo(raw.get("monte_carlo")))
     _check_data(config)
     return config
 
@@ -118,17 +138,21 @@ def _check_data(config: FlowConfig) -> None:
         raise ConfigError(f"key 'dataset' ({config.dataset}): {exc}") from None
 
 
-def load(path: str | Path | None = None) -> FlowConfig:
-    """Read and validate a YAML configuration (the default one when ``path`` is None)."""
+def read_yaml(path: str | Path) -> Any:
+    """The parsed contents of a YAML file, or ConfigError for a missing file or malformed YAML."""
     import yaml
 
-    p = Path(path) if path else DEFAULT_CONFIG
+    p = Path(path)
     if not p.is_file():
         raise ConfigError(f"configuration file not found: {p}")
     try:
-        raw = yaml.safe_load(p.read_text())
+        return yaml.safe_load(p.read_text())
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark else ""
         raise ConfigError(f"malformed YAML in {p}{where}") from None
-    return validate(raw)
+
+
+def load(path: str | Path | None = None) -> FlowConfig:
+    """Read and validate a YAML configuration (the default one when ``path`` is None)."""
+    return validate(read_yaml(path or DEFAULT_CONFIG))

@@ -7,8 +7,11 @@ such point, where the mean DC current into each weight capacitor is zero.
 ``sgdr_array`` at the gate voltage of a chosen weight, visits every sample
 in one DC sweep (``testbench(..., by_sample=True)``), reads the weights at
 the read-out pins, and takes one Newton step from near w* with a
-finite-difference Jacobian in read-out weights (N + 1 simulations, run in
-parallel). The difference w_circuit - w* is the static part of the
+finite-difference Jacobian in read-out weights (N + 1 sweeps of one ngspice
+run). Where that step lands farther than REFINE_BEYOND_W from w* (under
+mismatch it may land 0.6 away), the log-domain gradient's curvature makes one
+step inexact, so it goes on by Broyden steps, one held sweep each, until a
+step is smaller than that. The difference w_circuit - w* is the static part of the
 learning error: what no longer depends on the sample period, the settling
 or the learning rate's dynamics, and what a training run converges to.
 
@@ -26,12 +29,16 @@ import numpy as np
 
 from logsgd.cells.logdomain import SgdrDesign, sgdr_array
 from logsgd.flow.datasets import Dataset
-from logsgd.flow.sim import Analysis, Simulation, run_many
+from logsgd.flow.sim import Analysis, Simulation, run
 from logsgd.flow.train import SAMPLE_NODE, TOP, TrainSetup, readout_vectors, state_gate_voltage, testbench
 from logsgd.pdk.errors import LogsgdError
 
 STEP_W = 0.02
 """Weight step of the finite-difference Jacobian (full scale 2)."""
+REFINE_BEYOND_W = 0.02
+"""A Newton estimate farther than this from the last held point is refined by another held sweep."""
+MAX_REFINE = 5
+MAX_HELD_W = 2.0
 SUBSTEPS = 4
 """DC points per sample: the sweep walks from one sample to the next in steps, each a small change that converges
 at once (one step per sample, many failed to converge and fell back to gmin stepping, 3 times slower)."""
@@ -65,44 +72,84 @@ def ideal_fixed_point(x: np.ndarray, y: np.ndarray, lam: float) -> np.ndarray:
 
 
 def held_cell(n: int, design: SgdrDesign, gate_v: np.ndarray) -> str:
-    """``sgdr_array`` with each capacitor node held at ``gate_v`` (V) by ``Vcap_k`` and I_E read by ``Vie``."""
+    """``sgdr_array`` with each capacitor node held at ``gate_v`` (V) by ``Vcap_k`` and I_E read by ``Vie``.
+
+    The capacitors stay in the netlist beside their sources, so that the
+    instance list, and with it a Monte Carlo seed's draw, is the training's.
+    """
     cell = sgdr_array(n, design, TOP)
     for i in range(1, n + 1):
         cap = f"Xcw{i} vc_{i} gnd "
         if cap not in cell:
             raise LogsgdError(f"sgdr_array has no weight capacitor '{cap.strip()}' to hold")
-        cell = cell.replace(cap, f"Vcap{i} vc_{i} gnd {gate_v[i - 1]:.6f}\n* capacitor held: ")
+        cell = cell.replace(cap, f"Vcap{i} vc_{i} gnd {gate_v[i - 1]:.6f}\n{cap}")
     if ERROR_DIODE not in cell:
         raise LogsgdError(f"sgdr_array has no error diode '{ERROR_DIODE}' to read I_E from")
     return cell.replace(ERROR_DIODE, "Xden nen_meas gnd ld_dio\nVie nen nen_meas 0")
 
 
 def static_fixed_point(data: Dataset, eta: float, lam: float, design: SgdrDesign | None = None,
-                       corner: str = "tt", temp_c: float = 27.0, workers: int = 2) -> FixedPoint:
-    """The circuit's static fixed point on ``data`` next to ideal SGDr's (see the module notes)."""
+                       corner: str = "tt", temp_c: float = 27.0, seed: int = 0) -> FixedPoint:
+    """The circuit's static fixed point on ``data`` next to ideal SGDr's (see the module notes).
+
+    The N + 1 held points are sweeps of one ngspice run, so they share one
+    model load and, under mismatch, the draw that ``seed`` picks.
+    """
     if eta <= 0:
         raise LogsgdError(f"the fixed point needs a learning rate > 0, got eta = {eta}")
     d = design or SgdrDesign()
     k, n = data.x.shape
     order = _short_path(np.column_stack([data.x, data.y]))
     data = Dataset(data.name, data.x[order], data.y[order], data.feature_names)
-    setup = TrainSetup(data, eta, lam, corner, temp_c, d)
+    setup = TrainSetup(data, eta, lam, corner, temp_c, d, seed=seed)
     w_star = ideal_fixed_point(data.x, data.y, lam)
-    points = [w_star] + [w_star + STEP_W * np.eye(n)[j] for j in range(n)]
+    points = np.array([w_star] + [w_star + STEP_W * np.eye(n)[j] for j in range(n)])
+    charge, reads, e = _held_sweeps(setup, points)
+    gradient = np.array([data.x.T @ ei / k + lam * w for ei, w in zip(e, reads)])
+    return FixedPoint(w_star, _refined(setup, points, charge, reads), _newton(reads, gradient))
+
+
+def _held_sweeps(setup: TrainSetup, targets: np.ndarray) -> tuple[np.ndarray, np.ndarray, list[np.ndarray]]:
+    """Capacitors held at each row of ``targets`` (weights): mean charge current and read weights (rows), and e.
+
+    One ngspice run: each sweep after the first re-holds the capacitors, so all
+    share one model load and, under mismatch, one draw.
+    """
+    d, k, n = setup.design, setup.data.x.shape[0], setup.data.x.shape[1]
     vectors = tuple(f"i(v.xdut.vcap{i})" for i in range(1, n + 1)) + ("i(v.xdut.vie)", *readout_vectors(n))
-    sims = []
-    for w in points:
-        gate_v = np.array([state_gate_voltage(setup, float(wi)) for wi in w])
-        net, _ = testbench(setup, held_cell(n, d, gate_v), 0.0, by_sample=True)
-        sweep = Analysis(f"dc V{SAMPLE_NODE} 0 {k - 1} {1 / SUBSTEPS:g}", vectors)
-        sims.append(Simulation(net, (sweep,), corner, temp_c))
-    results = [sweep_at_samples(r, k) for r in run_many(sims, workers=workers)]
+    command = f"dc V{SAMPLE_NODE} 0 {k - 1} {1 / SUBSTEPS:g}"
+    gate_v = np.atleast_2d(state_gate_voltage(setup, targets))
+    net, _ = testbench(setup, held_cell(n, d, gate_v[0]), 0.0, by_sample=True)
+    sweeps = [Analysis(command, vectors, tuple(f"alter v.xdut.vcap{i + 1} dc={v:.6f}" for i, v in enumerate(g)))
+              for g in gate_v]
+    sim = Simulation(net, tuple(sweeps), setup.corner, setup.temp_c, seed=setup.seed)
+    results = [sweep_at_samples(r, k) for r in run(sim).analyses]
     # the held source's current runs from vc_i through it to gnd: what the circuit pushes into the capacitor
     charge = np.array([[np.mean(r[f"i(v.xdut.vcap{i})"]) for i in range(1, n + 1)] for r in results])
     reads = np.array([held_weights(r, n, d) for r in results])
-    e = [r["i(v.xdut.vie)"] / d.i0_a - d.c for r in results]
-    gradient = np.array([data.x.T @ ei / k + lam * w for ei, w in zip(e, reads)])
-    return FixedPoint(w_star, _newton(reads, charge), _newton(reads, gradient))
+    return charge, reads, [r["i(v.xdut.vie)"] / d.i0_a - d.c for r in results]
+
+
+def _refined(setup: TrainSetup, targets: np.ndarray, charge: np.ndarray, reads: np.ndarray) -> np.ndarray:
+    """The read weights where the charge vanishes: a Newton step, then Broyden steps while it lands far."""
+    step = targets[1:] - targets[0]
+    jac_f = np.linalg.solve(step, charge[1:] - charge[0]).T
+    jac_r = np.linalg.solve(step, reads[1:] - reads[0]).T
+    t, f, r = targets[0], charge[0], reads[0]
+    w = _newton(reads, charge)
+    for _ in range(MAX_REFINE):
+        if np.max(np.abs(w - r)) <= REFINE_BEYOND_W:
+            break
+        # held where I_W = I_0 (a + w) stays a current the unit diode can place, at most twice full scale
+        dt = np.clip(t - np.linalg.solve(jac_f, f), 0.1 - setup.design.a, MAX_HELD_W) - t
+        if not np.any(dt):
+            break
+        f_new, r_new, _ = _held_sweeps(setup, (t + dt)[np.newaxis])
+        jac_f += np.outer(f_new[0] - f - jac_f @ dt, dt) / (dt @ dt)
+        jac_r += np.outer(r_new[0] - r - jac_r @ dt, dt) / (dt @ dt)
+        t, f, r = t + dt, f_new[0], r_new[0]
+        w = r - jac_r @ np.linalg.solve(jac_f, f)
+    return w
 
 
 def held_weights(result: dict[str, np.ndarray], n: int, d: SgdrDesign) -> np.ndarray:
@@ -111,13 +158,13 @@ def held_weights(result: dict[str, np.ndarray], n: int, d: SgdrDesign) -> np.nda
     return d.weight_of_readout(i_w[0::2], i_w[1::2])
 
 
-def sweep_at_samples(result, k: int) -> dict[str, np.ndarray]:
-    """The sweep's vectors at the integer sample indices 0..k-1 only."""
-    index = np.rint(result["scale"] * SUBSTEPS).astype(int)
+def sweep_at_samples(vectors: dict[str, np.ndarray], k: int) -> dict[str, np.ndarray]:
+    """One sweep's vectors at the integer sample indices 0..k-1 only."""
+    index = np.rint(vectors["scale"] * SUBSTEPS).astype(int)
     keep = index % SUBSTEPS == 0
     if int(keep.sum()) != k:
         raise LogsgdError(f"the fixed-point sweep returned {int(keep.sum())} samples, expected {k}")
-    return {name: vec[keep] for name, vec in result.analyses[0].items()}
+    return {name: vec[keep] for name, vec in vectors.items()}
 
 
 def _short_path(points: np.ndarray) -> np.ndarray:

@@ -69,6 +69,7 @@ def empty_summary(config: FlowConfig) -> dict[str, Any]:
         "power_nW": None,
         "power_nW_per_weight": None,
         "energy_per_update_pJ": None,
+        **({"mc_yield": None, "mc_bits_p05": None, "mc_bits_median": None} if config.monte_carlo else {}),
         "runtime_s": {},
     }
 
@@ -164,6 +165,28 @@ def _compare_with_digital(state: FlowState, sample_rate_hz: float) -> None:
     state.files["versus_digital"] = write_json(state.path("versus_digital.json"), state.versus_digital)
 
 
+def stage_monte_carlo(state: FlowState) -> None:
+    """Mismatch yield of the schematic: the configured run at seeds 1..K of its corner with mismatch.
+
+    It runs as a ``logsgd sweep`` into ``monte_carlo/`` (LocalCluster, a
+    worker per core), so a rerun into the same folder reuses the seeds done.
+    """
+    from . import sweep_report
+    from .sweep import PointStore, run_sweep
+    from .sweep_config import parse
+
+    cfg = state.config
+    raw = cfg.as_dict()
+    mc = raw.pop("monte_carlo")
+    sweep = parse(raw | {"seeds": mc["seeds"], "corners": [f"{cfg.corner}_mm"], "mode": mc["mode"]})
+    out = state.path("monte_carlo")
+    result = run_sweep(sweep, out, show_progress=False)
+    group = sweep_report.write(sweep, result, out, PointStore(out).all_records())["groups"][0]
+    state.files["monte_carlo"] = out / "sweep.md"
+    state.summary.update(mc_yield=group["yield"], mc_bits_p05=group["bits_p05"],
+                         mc_bits_median=group["bits_median"])
+
+
 STAGES: tuple[tuple[str, Callable[[FlowState], None]], ...] = (
     ("build", stage_build),
     ("drc", stage_drc),
@@ -171,6 +194,7 @@ STAGES: tuple[tuple[str, Callable[[FlowState], None]], ...] = (
     ("pex", stage_pex),
     ("train_schematic", stage_train_schematic),
     ("train_postlayout", stage_train_postlayout),
+    ("monte_carlo", stage_monte_carlo),
 )
 
 BACKGROUND: dict[str, str] = {"train_schematic": "build"}
@@ -223,6 +247,8 @@ def run_flow(
     flow_start = time.perf_counter()
     state = FlowState(config, Path(out) if out else DEFAULT_OUT_ROOT / TOP_CELL)
     state.summary = empty_summary(config)
+    if not config.monte_carlo:
+        stages = tuple(s for s in stages if s[0] != "monte_carlo")
     by_name = dict(stages)
     background = {name: after for name, after in BACKGROUND.items() if name in by_name and after in by_name}
     with ThreadPoolExecutor(max_workers=max(1, len(background))) as pool:

@@ -52,7 +52,7 @@ def gradient_path_error(etas: tuple[float, ...] = (0.02, 0.1), w: float = 0.0, l
         sims.append(Simulation(net, (Analysis(f"dc V{SAMPLE_NODE} 0 {k - 1} {1 / SUBSTEPS:g}", vectors),), corner, temp_c))
     rows = []
     for eta, result in zip(etas, run_many(sims, workers=2)):
-        r = sweep_at_samples(result, k)
+        r = sweep_at_samples(result.analyses[0], k)
         w_read = float(held_weights(r, 1, d)[0])
         e = r["i(v.xdut.vie)"] / d.i0_a - d.c
         unit = d.i_tau_a(eta, temp_c) * d.i0_a / d.current_of_weight(w_read)

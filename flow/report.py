@@ -17,6 +17,9 @@ SUMMARY_ROWS = (
     ("power_nW", "power (nW)", "{:.1f}"),
     ("power_nW_per_weight", "power per weight (nW)", "{:.1f}"),
     ("energy_per_update_pJ", "energy per weight update (pJ)", "{:.4g}"),
+    ("mc_yield", "Monte Carlo yield, schematic (share of seeds)", "{:.2f}"),
+    ("mc_bits_median", "Monte Carlo median weight bits, schematic", "{:.2f}"),
+    ("mc_bits_p05", "Monte Carlo 5th-percentile weight bits, schematic", "{:.2f}"),
 )
 
 PICTURES = (
@@ -59,7 +62,8 @@ def render(state) -> str:
     else:
         lines += ["All stages passed.", ""]
     lines += ["## Summary", "", "| figure | value |", "|---|---|"]
-    lines += [f"| {label} | {_value(fmt, state.summary.get(key))} |" for key, label, fmt in SUMMARY_ROWS]
+    lines += [f"| {label} | {_value(fmt, state.summary[key])} |" for key, label, fmt in SUMMARY_ROWS
+              if key in state.summary]
     lines += ["", "## Configuration", "", "| key | value |", "|---|---|"]
     lines += [f"| {k} | {v} |" for k, v in cfg.items()]
     lines += ["", "## Stages", "", "| stage | status | runtime (s) |", "|---|---|---|"]

@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from logsgd.pdk.errors import LogsgdError
-from logsgd.pdk.models import NGSPICE_PREAMBLE, check_corner, model_library
+from logsgd.pdk.models import NGSPICE_PREAMBLE, model_library, model_section
 
 LOG_TAIL_LINES = 15
 POLL_S = 0.2
@@ -71,6 +71,8 @@ class Simulation:
     temp_c: float = 27.0
     options: tuple[str, ...] = ()
     timeout_s: float = 3600.0
+    seed: int = 0
+    """Monte Carlo draw of a mismatch corner (``tt_mm``, ...); 0 loads the corner without mismatch."""
 
 
 @dataclass
@@ -95,11 +97,12 @@ def ngspice_executable() -> str:
 def deck_text(sim: Simulation, data_files: Sequence[str]) -> str:
     """The complete ngspice input deck for ``sim``."""
     lib = model_library()
+    seed = (f"seed={sim.seed}",) if sim.seed else ()
     lines = [
         "* logsgd simulation",
-        lib.lib_line(check_corner(sim.corner)),
+        lib.lib_line(model_section(sim.corner, sim.seed)),
         f".temp {sim.temp_c:g}",
-        ".options savecurrents=0 " + " ".join(sim.options),
+        ".options savecurrents=0 " + " ".join(sim.options + seed),
         sim.netlist.strip(),
         ".control",
         "set wr_singlescale",

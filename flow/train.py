@@ -15,6 +15,7 @@ testbench's measuring sources supply).
 
 from __future__ import annotations
 
+import functools
 import threading
 import time
 from collections.abc import Callable
@@ -28,6 +29,7 @@ from logsgd.flow import ideal
 from logsgd.flow.datasets import Dataset
 from logsgd.flow.sim import Analysis, Result, Simulation, run, run_many
 from logsgd.pdk.errors import LogsgdError
+from logsgd.pdk.models import model_section
 
 TOP = "sgdr_array"
 EDGE_FRACTION = 0.004
@@ -56,8 +58,11 @@ class TrainSetup:
     design: SgdrDesign = SgdrDesign()
     netlist_file: Path | None = None
     hold_s: float = 0.0
+    seed: int = 0
+    """Monte Carlo mismatch draw (with a ``_mm`` corner); 0 is the corner without mismatch."""
 
     def __post_init__(self) -> None:
+        model_section(self.corner, self.seed)
         if self.eta < 0:
             raise LogsgdError(f"eta must be >= 0 (0 holds the weights), got {self.eta}")
         if self.lam < 0:
@@ -103,20 +108,28 @@ def _held_waveform(values: np.ndarray, period_s: float, edge_s: float) -> tuple[
     return np.array(times), np.array(levels)
 
 
-def state_gate_voltage(setup: TrainSetup, w: float = 0.0) -> float:
+@functools.lru_cache(maxsize=32)
+def _unit_diode_curve(corner: str, temp_c: float) -> tuple[np.ndarray, np.ndarray]:
+    """Gate voltage (V) and current (A) of a unit NMOS diode, without mismatch; kept per process."""
+    from logsgd.cells.logdomain.blocks import N_UNIT_L_UM, N_UNIT_W_UM, NFET
+
+    net = f"Xu g g 0 0 {NFET} w={N_UNIT_W_UM} l={N_UNIT_L_UM} nf=1\nvg g 0 0.3\n"
+    res = run(Simulation(net, (Analysis("dc vg 0.1 0.7 0.002", ("i(vg)",)),), corner, temp_c))
+    return res["scale"], -res["i(vg)"]
+
+
+def state_gate_voltage(setup: TrainSetup, w=0.0):
     """Gate voltage of a unit NMOS diode carrying I_0 (a + w) (V): what the capacitor holds for weight w.
 
     The translinear blocks compare the capacitor with the diodes that carry
     I_0 and a I_0, so this places the weight near w; the exact weight is
-    what the read-out pins report.
+    what the read-out pins report. ``w`` may be an array. The diode is drawn
+    without mismatch (it only places the weight), so one simulation per
+    corner and temperature serves every seed.
     """
-    from logsgd.cells.logdomain.blocks import N_UNIT_L_UM, N_UNIT_W_UM, NFET
-
-    net = f"Xu g g 0 0 {NFET} w={N_UNIT_W_UM} l={N_UNIT_L_UM} nf=1\nvg g 0 0.3\n"
-    res = run(Simulation(net, (Analysis("dc vg 0.1 0.7 0.002", ("i(vg)",)),), setup.corner, setup.temp_c))
-    d = setup.design
-    vg, current = res["scale"], -res["i(vg)"]
-    return float(np.interp(np.log(d.current_of_weight(w)), np.log(current), vg))
+    vg, current = _unit_diode_curve(model_section(setup.corner), setup.temp_c)
+    gate_v = np.interp(np.log(setup.design.current_of_weight(np.asarray(w, dtype=float))), np.log(current), vg)
+    return float(gate_v) if np.ndim(gate_v) == 0 else gate_v
 
 
 SAMPLE_NODE = "sample"
@@ -196,6 +209,7 @@ class TrainResult:
             "weights_ideal_final": [float(v) for v in self.w_ideal[-1]],
             "samples": k,
             "corner": self.setup.corner,
+            "seed": self.setup.seed,
             "temp_C": self.setup.temp_c,
             "sim_time_s": self.sim_time_s,
             "dataset": self.setup.data.name,
@@ -231,8 +245,11 @@ def prepare(setup: TrainSetup) -> PreparedRun:
         setup.temp_c,
         options=TRAN_OPTIONS,
         timeout_s=7200.0,
+        seed=setup.seed,
     )
-    label = f"train {data.name} N={n} K={k} eta={setup.eta:g} lambda={setup.lam:g} {setup.corner}/{setup.temp_c:g}C"
+    seed = f" seed {setup.seed}" if setup.seed else ""
+    label = (f"train {data.name} N={n} K={k} eta={setup.eta:g} lambda={setup.lam:g} "
+             f"{setup.corner}{seed}/{setup.temp_c:g}C")
     return PreparedRun(setup, sim, transistor_count(cell, TOP), label)
 
 

@@ -15,7 +15,10 @@ def register(subparsers) -> None:
     sub.add_argument("--lambda", dest="lam", type=float, required=True, help="L2 regularisation (>= 0)")
     sub.add_argument("--samples", type=int, default=None, help="use the first K samples (default: all)")
     sub.add_argument("--netlist", type=Path, default=None, help="SPICE file holding .subckt sgdr_array to use instead")
-    sub.add_argument("--corner", default="tt", help="model corner (tt, ss, ff, sf, fs)")
+    sub.add_argument("--corner", default="tt",
+                     help="model corner: tt, ss, ff, sf, fs, or the same with mismatch (tt_mm, ...)")
+    sub.add_argument("--seed", type=int, default=0,
+                     help="Monte Carlo mismatch draw, with a _mm corner (default 0: no mismatch)")
     sub.add_argument("--temp", type=float, default=27.0, help="temperature (°C)")
     sub.add_argument("--json", type=Path, default=None, help="write the results as JSON here")
     sub.add_argument("--plot", type=Path, default=None, help="write a PNG of weights against sample index")
@@ -27,7 +30,7 @@ def main(args: argparse.Namespace) -> int:
     from logsgd.flow.files import write_json
     from logsgd.flow.train import TrainSetup, plot, train
     from logsgd.pdk.errors import LogsgdError
-    from logsgd.pdk.models import check_corner
+    from logsgd.pdk.models import model_section
 
     if args.features < 1:
         raise LogsgdError(f"--features must be >= 1, got {args.features}")
@@ -35,10 +38,10 @@ def main(args: argparse.Namespace) -> int:
         raise LogsgdError(f"--eta must be >= 0, got {args.eta}")
     if args.lam < 0:
         raise LogsgdError(f"--lambda must be >= 0, got {args.lam}")
-    check_corner(args.corner)
+    model_section(args.corner, args.seed)
     data = datasets.load(args.dataset, args.target).take(args.features, args.samples)
     result = train(
-        TrainSetup(data, args.eta, args.lam, args.corner, args.temp, netlist_file=args.netlist),
+        TrainSetup(data, args.eta, args.lam, args.corner, args.temp, netlist_file=args.netlist, seed=args.seed),
         show_progress=True,
     )
     summary = result.summary()

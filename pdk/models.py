@@ -17,6 +17,9 @@ from .errors import LogsgdError
 from .rules import rule
 
 CORNERS: tuple[str, ...] = ("tt", "ss", "ff", "sf", "fs")
+MISMATCH_SUFFIX = "_mm"
+MISMATCH_CORNERS: tuple[str, ...] = tuple(c + MISMATCH_SUFFIX for c in CORNERS)
+"""The same corners with per-instance Monte Carlo mismatch (MC_MM_SWITCH=1); ``.options seed=N`` picks the draw."""
 
 NGSPICE_PREAMBLE: tuple[str, ...] = (
     # What the library's own spinit sets: BSIM "nf" semantics and no model
@@ -75,8 +78,33 @@ def device(name: str) -> Device:
 
 
 def check_corner(corner: str) -> str:
-    if corner not in CORNERS:
-        raise ModelError(f"unknown corner {corner!r}; choose one of {', '.join(CORNERS)}")
+    """``corner`` if the library has it: a process corner, or one with mismatch (``tt_mm``, ...)."""
+    if corner not in CORNERS + MISMATCH_CORNERS:
+        raise ModelError(f"unknown corner {corner!r}; choose one of {', '.join(CORNERS + MISMATCH_CORNERS)}")
+    return corner
+
+
+def has_mismatch(corner: str) -> bool:
+    return check_corner(corner).endswith(MISMATCH_SUFFIX)
+
+
+def check_seed(seed: object) -> int:
+    """A Monte Carlo seed: a non-negative integer (0 means no mismatch)."""
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+        raise ModelError(f"a seed must be a non-negative integer, got {seed!r}")
+    return seed
+
+
+def model_section(corner: str, seed: int = 0) -> str:
+    """The library section to load: ``corner`` with mismatch when ``seed`` > 0, without it at seed 0.
+
+    Seed 0 is the process corner alone, so that a sweep's seed 0 is its nominal point.
+    """
+    check_seed(seed)
+    if seed == 0:
+        return check_corner(corner).removesuffix(MISMATCH_SUFFIX)
+    if not has_mismatch(corner):
+        raise ModelError(f"seed {seed} draws mismatch: use a mismatch corner ({corner}{MISMATCH_SUFFIX}), not {corner!r}")
     return corner
 
 

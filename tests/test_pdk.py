@@ -3,7 +3,7 @@
 import pytest
 
 from logsgd.pdk.layers import GRID_UM, LAYERS, layer, on_grid, snap
-from logsgd.pdk.models import CORNERS, DEVICES, ModelError, device, model_library
+from logsgd.pdk.models import CORNERS, DEVICES, MISMATCH_CORNERS, ModelError, device, model_library, model_section
 from logsgd.pdk.rules import RULES, rule
 
 
@@ -50,6 +50,18 @@ def test_model_library_and_corners():
     assert lib.lib_line("ss").endswith(" ss")
     with pytest.raises(ModelError, match="unknown corner"):
         lib.lib_line("xx")
+    for corner in MISMATCH_CORNERS:
+        assert f".lib {corner}" in text
+
+
+def test_seed_zero_is_the_corner_without_mismatch():
+    assert model_section("tt_mm", 0) == "tt" and model_section("ss", 0) == "ss"
+    assert model_section("ff_mm", 7) == "ff_mm"
+    with pytest.raises(ModelError, match="use a mismatch corner .tt_mm."):
+        model_section("tt", 3)
+    for bad in (-1, 1.5, True, "2"):
+        with pytest.raises(ModelError, match="non-negative integer"):
+            model_section("tt_mm", bad)
 
 
 def test_pdk_root_overrides_package(tmp_path, monkeypatch):
