@@ -2,9 +2,11 @@
 
 Two sweeps of the default circuit under mismatch (tt_mm, 27 °C), each into
 a fresh folder so that every point runs: WORKERS x 2 training transients,
-and WORKERS x 4 fixed-point proxies. Points per hour is points / wall time;
-the overhead is the share of the workers' wall time not spent inside a
-point (cluster start, scheduling, the tail where one worker idles).
+and WORKERS x 4 fixed-point proxies. Points per hour is points / wall time.
+The overhead is the sweep's own cost beside the points' run time: cluster
+start, scheduling and transfers, up to each worker's last point. The tail,
+where a worker idles because the others' last points take longer, is the
+points' uneven lengths and is reported apart.
 """
 
 from __future__ import annotations
@@ -35,5 +37,6 @@ def run() -> dict:
             "points_per_hour": round(3600 * res.ran / res.wall_s, 1),
             "mean_point_s": round(res.busy_s / res.ran, 1),
             "overhead_pct": round(res.overhead_pct, 2),
+            "tail_pct": round(100 * res.tail_s / (res.workers * res.wall_s), 2),
         }
     return results

@@ -90,7 +90,17 @@ def run_point(point: dict[str, Any], netlist_text: str | None = None) -> dict[st
     except LogsgdError as exc:
         figures, status, reason = {}, "failed", str(exc)
     return {"point": point, "status": status, "reason": reason, **figures,
-            "elapsed_s": round(time.perf_counter() - start, 3), "host": os.uname().nodename}
+            "elapsed_s": round(time.perf_counter() - start, 3), "finished_at": time.time(), "worker": _worker_name()}
+
+
+def _worker_name() -> str:
+    """The Dask worker's address, or host:pid outside a worker."""
+    from dask.distributed import get_worker
+
+    try:
+        return get_worker().address
+    except ValueError:
+        return f"{os.uname().nodename}:{os.getpid()}"
 
 
 class PointStore:
@@ -140,16 +150,34 @@ class SweepRun:
     workers: int
     busy_s: float
     """Sum of the points' own run times on the workers."""
+    overhead_s: float
+    """Worker time, summed over workers, from the sweep's start to each worker's last point, outside points:
+    cluster start, scheduling, transfers."""
+    tail_s: float
+    """Worker time after each worker's last point while others still run: the points' uneven lengths, not the sweep's."""
     scheduler: str
     circuits: set[str]
     """Digests of the circuits this sweep's points ran on."""
 
     @property
     def overhead_pct(self) -> float | None:
-        """Share of the workers' time not spent inside points (scheduling, transfer, idle tails)."""
-        if not self.ran or self.wall_s <= 0:
+        """The sweep's own cost beside the points' run time, in % of the workers' time up to their last point."""
+        if not self.ran:
             return None
-        return 100.0 * (1.0 - self.busy_s / (self.workers * self.wall_s))
+        return 100.0 * self.overhead_s / (self.busy_s + self.overhead_s)
+
+
+def _timing(ran: list[dict], workers: int, t0: float, t_end: float) -> tuple[float, float, float]:
+    """Busy, overhead and tail seconds of the points that ran, summed over workers (see SweepRun)."""
+    by_worker: dict[str, list[float]] = {}
+    for r in ran:
+        w = by_worker.setdefault(r["worker"], [0.0, t0])
+        w[0] += r["elapsed_s"]
+        w[1] = max(w[1], r["finished_at"])
+    busy = sum(b for b, _ in by_worker.values())
+    overhead = sum(last - t0 - b for b, last in by_worker.values())
+    tail = sum(t_end - last for _, last in by_worker.values()) + max(0, workers - len(by_worker)) * (t_end - t0)
+    return busy, overhead, tail
 
 
 def open_client(scheduler: str | None, workers: int | None):
@@ -169,6 +197,14 @@ def open_client(scheduler: str | None, workers: int | None):
                            dashboard_address=None, scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
                            silence_logs=logging.ERROR)
     return Client(cluster)
+
+
+def close_client(client) -> None:
+    """Close a client from ``open_client``, and its LocalCluster if it made one."""
+    cluster = client.cluster
+    client.close()
+    if cluster is not None:
+        cluster.close()
 
 
 def _worker_count(client) -> int:
@@ -195,12 +231,12 @@ def run_sweep(sweep: Sweep, out: Path, pex_netlists: dict[int, Path] | None = No
     todo = [p for p in sweep.points if p not in records]
     own = client is None
     if own and not todo:
-        return SweepRun(records, 0, len(records), [], 0.0, workers or 1, 0.0, scheduler or "none",
+        return SweepRun(records, 0, len(records), [], 0.0, workers or 1, 0.0, 0.0, 0.0, scheduler or "none",
                         set(digests.values()))
-    start = time.perf_counter()
+    start = time.time()
     client = client or open_client(scheduler, workers)
     lost: list[str] = []
-    busy = 0.0
+    ran: list[dict] = []
     try:
         n_workers = _worker_count(client)
         shared = {t: client.scatter(t, broadcast=True) for t in set(texts.values()) if t is not None}
@@ -218,17 +254,15 @@ def run_sweep(sweep: Sweep, out: Path, pex_netlists: dict[int, Path] | None = No
                 record["circuit"] = digests[point]
                 store.write(point, record)
                 records[point] = record
-                busy += record["elapsed_s"]
+                ran.append(record)
                 bar.advance(failed=record["status"] != "ok")
+        end = time.time()
         address = client.scheduler.address if client.scheduler else "local"
     finally:
         if own:
-            cluster = client.cluster
-            client.close()
-            if cluster is not None:
-                cluster.close()
-    return SweepRun(records, len(todo) - len(lost), len(sweep.points) - len(todo), lost,
-                    time.perf_counter() - start, n_workers, busy, address, set(digests.values()))
+            close_client(client)
+    return SweepRun(records, len(ran), len(sweep.points) - len(todo), lost, end - start, n_workers,
+                    *_timing(ran, n_workers, start, end), address, set(digests.values()))
 
 
 def extracted_netlists(sweep: Sweep, out: Path) -> dict[int, Path]:

@@ -22,7 +22,7 @@ def run(args) -> int:
     from logsgd.pdk.errors import LogsgdError
 
     from . import sweep_config, sweep_report
-    from .sweep import PointStore, extracted_netlists, open_client, run_sweep
+    from .sweep import PointStore, close_client, extracted_netlists, open_client, run_sweep
 
     if args.workers is not None and args.workers < 1:
         raise LogsgdError(f"--workers must be >= 1, got {args.workers}")
@@ -33,10 +33,7 @@ def run(args) -> int:
         pex = extracted_netlists(sweep, out)
         result = run_sweep(sweep, out, pex, client=client)
     finally:
-        cluster = client.cluster
-        client.close()
-        if cluster is not None:
-            cluster.close()
+        close_client(client)
     summary = sweep_report.write(sweep, result, out, PointStore(out).all_records())
     print(f"sweep   {out / 'sweep.md'}")
     for g in summary["groups"]:

@@ -23,7 +23,6 @@ from logsgd.pdk.models import has_mismatch, model_section
 
 from .config import DEFAULT_CONFIG, MC_MODES, ConfigError, read_yaml, validate
 
-NETLISTS = ("schematic", "postlayout")
 SWEPT_FLOW_KEYS = ("features", "dataset", "eta", "lambda")
 """Flow keys that may be given as a list, which makes them axes."""
 

@@ -16,9 +16,6 @@ import numpy as np
 from .sweep import SweepRun
 from .sweep_config import Sweep, SweepPoint
 
-GROUP_FIELDS = ("mode", "netlist", "corner", "temp_C", "eta", "lam", "features", "dataset", "samples")
-
-
 def passes(record: dict, thresholds) -> bool:
     return (record["status"] == "ok" and record["nmse_pct"] <= thresholds.nmse_pct_max
             and record["weight_bits"] >= thresholds.bits_min)
@@ -115,6 +112,7 @@ def summarise(sweep: Sweep, run: SweepRun, all_records: list[dict]) -> dict[str,
         "run": {
             "points": len(sweep.points), "ran": run.ran, "skipped": run.skipped, "lost": run.lost,
             "wall_s": round(run.wall_s, 2), "workers": run.workers, "busy_s": round(run.busy_s, 2),
+            "overhead_s": round(run.overhead_s, 2), "tail_s": round(run.tail_s, 2),
             "overhead_pct": None if run.overhead_pct is None else round(run.overhead_pct, 2),
             "scheduler": run.scheduler,
         },
@@ -157,8 +155,8 @@ def markdown(summary: dict[str, Any], histogram: str | None) -> str:
               f"{r['points']} points: {r['ran']} run now, {r['skipped']} already done"
               + (f", {len(r['lost'])} lost (run again next time)" if r["lost"] else "")
               + f". {r['workers']} workers on {r['scheduler']}, {r['wall_s']:.1f} s"
-              + (f", overhead {r['overhead_pct']:.1f} % beside the points' own time." if r["overhead_pct"] is not None
-                 else "."),
+              + (f", overhead {r['overhead_pct']:.1f} % beside the points' own time; workers idle "
+                 f"{r['tail_s']:.0f} s in all after their last point." if r["overhead_pct"] is not None else "."),
               "", "## Points", "", "| point | status | NMSE (%) | bits | weights | power (nW) |", "|---|---|---|---|---|---|"]
     for rec in summary["points"]:
         p = rec["point"]
