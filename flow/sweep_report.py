@@ -185,12 +185,17 @@ def plot_histograms(summary: dict[str, Any], path: Path) -> bool:
             by_group.setdefault(group_label(g), []).append(rec)
     if not by_group:
         return False
+    errors = {label: np.concatenate([np.subtract(r["weights"], r["weights_ideal"]) for r in recs])
+              for label, recs in by_group.items()}
+    bits = {label: [r["weight_bits"] for r in recs] for label, recs in by_group.items()}
+    # one set of bins for every group, so that groups of one point stay comparable
+    err_bins = np.histogram_bin_edges(np.concatenate(list(errors.values())), bins=30)
+    bit_bins = np.histogram_bin_edges(np.concatenate(list(bits.values())), bins=20)
     fig = Figure(figsize=(10, 4))
     ax_err, ax_bits = fig.subplots(1, 2)
-    for label, recs in by_group.items():
-        err = np.concatenate([np.subtract(r["weights"], r["weights_ideal"]) for r in recs])
-        ax_err.hist(err, bins=30, alpha=0.6, label=label)
-        ax_bits.hist([r["weight_bits"] for r in recs], bins=20, alpha=0.6, label=label)
+    for label in by_group:
+        ax_err.hist(errors[label], bins=err_bins, alpha=0.6, label=label)
+        ax_bits.hist(bits[label], bins=bit_bins, alpha=0.6, label=label)
     ax_err.set_xlabel("final weight - ideal")
     ax_bits.set_xlabel("weight bits")
     for ax in (ax_err, ax_bits):
