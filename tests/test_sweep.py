@@ -203,3 +203,17 @@ def test_the_flow_adds_the_mismatch_yield_to_its_summary(tmp_path):
     assert state.summary["mc_bits_p05"] == group["bits_p05"] <= state.summary["mc_bits_median"]
     assert "Monte Carlo median weight bits" in render(state)
     assert "mc_yield" not in empty_summary(validate({}))
+
+
+@pytest.mark.slow
+def test_a_postlayout_sweep_extracts_the_layout_and_trains_it(tmp_path):
+    sweep = "base: default.yaml\nnetlist: [schematic, postlayout]\nseeds: [1]\ncorners: [tt_mm]\nsamples: 5\n"
+    out = tmp_path / "out"
+    proc = run_cli("sweep", "--config", str(_write(tmp_path, sweep)), "--out", str(out), "--workers", "2")
+    assert proc.returncode == 0, proc.stderr
+    assert ".subckt sgdr_array" in (out / "layout_N1" / "sgdr_array_pex.spice").read_text().lower()
+    points = {p["point"]["netlist"]: p for p in json.loads((out / "sweep.json").read_text())["points"]}
+    assert set(points) == {"schematic", "postlayout"}
+    assert all(p["status"] == "ok" for p in points.values())
+    # the extraction lists the devices in its own order, so a seed draws another circuit than the schematic's
+    assert points["postlayout"]["weights"] != points["schematic"]["weights"]
