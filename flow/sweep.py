@@ -77,7 +77,8 @@ def _fixed_point(point: SweepPoint) -> dict[str, Any]:
                             seed=point.seed)
     w_c, w_i = fp.w_circuit[np.newaxis], fp.w_ideal[np.newaxis]
     return {"nmse_pct": ideal.nmse_pct(w_c, w_i), "weight_bits": ideal.weight_bits(w_c, w_i),
-            "weights": fp.w_circuit.tolist(), "weights_ideal": fp.w_ideal.tolist()}
+            "weights": fp.w_circuit.tolist(), "weights_ideal": fp.w_ideal.tolist(),
+            "weights_prediction": fp.w_prediction.tolist()}
 
 
 def run_point(point: dict[str, Any], netlist_text: str | None = None) -> dict[str, Any]:
