@@ -7,7 +7,7 @@ what is allowed.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -68,9 +68,8 @@ def _check_monte_carlo(value: Any) -> dict | None:
     unknown = set(value) - {"seeds", "mode"}
     if unknown:
         raise ConfigError(f"unknown key 'monte_carlo.{sorted(unknown)[0]}'; allowed: seeds, mode")
-    seeds = Key("monte_carlo.seeds", int, 20, "", 1, 10000).check(value.get("seeds", 20))
-    mode = Key("monte_carlo.mode", str, "transient", "", choices=MC_MODES).check(value.get("mode", "transient"))
-    return {"seeds": seeds, "mode": mode}
+    keys = (Key("seeds", int, 20, "", 1, 10000), Key("mode", str, "transient", "", choices=MC_MODES))
+    return {k.name: replace(k, name=f"monte_carlo.{k.name}").check(value.get(k.name, k.default)) for k in keys}
 
 
 KEYS: tuple[Key, ...] = (

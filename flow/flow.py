@@ -172,7 +172,7 @@ def stage_monte_carlo(state: FlowState) -> None:
     worker per core), so a rerun into the same folder reuses the seeds done.
     """
     from . import sweep_report
-    from .sweep import PointStore, run_sweep
+    from .sweep import run_sweep
     from .sweep_config import parse
 
     cfg = state.config
@@ -181,7 +181,7 @@ def stage_monte_carlo(state: FlowState) -> None:
     sweep = parse(raw | {"seeds": mc["seeds"], "corners": [f"{cfg.corner}_mm"], "mode": mc["mode"]})
     out = state.path("monte_carlo")
     result = run_sweep(sweep, out, show_progress=False)
-    group = sweep_report.write(sweep, result, out, PointStore(out).all_records())["groups"][0]
+    group = sweep_report.write(sweep, result, out)["groups"][0]
     state.files["monte_carlo"] = out / "sweep.md"
     state.summary.update(mc_yield=group["yield"], mc_bits_p05=group["bits_p05"],
                          mc_bits_median=group["bits_median"])

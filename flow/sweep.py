@@ -190,7 +190,7 @@ def open_client(scheduler: str | None, workers: int | None):
             return Client(scheduler, timeout=f"{CONNECT_TIMEOUT_S}s")
         except (OSError, TimeoutError, ValueError) as exc:
             raise LogsgdError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from None
-    n = workers or os.cpu_count() or 1
+    n = workers if workers is not None else os.cpu_count() or 1
     if n < 1:
         raise LogsgdError(f"--workers must be >= 1, got {n}")
     # no dashboard, and the scheduler's HTTP routes on a free loopback port, so that two sweeps never clash on 8787
@@ -226,8 +226,12 @@ def run_sweep(sweep: Sweep, out: Path, pex_netlists: dict[int, Path] | None = No
     from .sweep_progress import SweepProgress
 
     store = PointStore(out)
-    texts = {p: circuit_text(p, pex_netlists or {}) for p in sweep.points}
-    digests = {p: circuit_digest(p, texts[p]) for p in sweep.points}
+    # one netlist text and digest per circuit (schematic or extraction of each N), not per point
+    circuits = {(p.netlist, p.features): p for p in sweep.points}
+    by_circuit = {c: circuit_text(p, pex_netlists or {}) for c, p in circuits.items()}
+    digest_of = {c: circuit_digest(circuits[c], t) for c, t in by_circuit.items()}
+    texts = {p: by_circuit[(p.netlist, p.features)] for p in sweep.points}
+    digests = {p: digest_of[(p.netlist, p.features)] for p in sweep.points}
     records = {p: r for p in sweep.points if (r := store.done(p, digests[p])) is not None}
     todo = [p for p in sweep.points if p not in records]
     own = client is None

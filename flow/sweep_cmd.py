@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .config import MC_MODES
+
 
 def register(sub) -> None:
     p = sub.add_parser("sweep", help="sweep seeds, corners, temperatures, eta, lambda on a Dask cluster")
@@ -12,20 +14,16 @@ def register(sub) -> None:
     p.add_argument("--scheduler", metavar="ADDRESS", help="existing Dask scheduler, e.g. tcp://HOST:8786 "
                    "(default: a LocalCluster on this machine)")
     p.add_argument("--workers", type=int, metavar="K", help="LocalCluster worker processes (default: CPU count)")
-    p.add_argument("--mode", choices=("transient", "fixed_point"),
+    p.add_argument("--mode", choices=MC_MODES,
                    help="measure each point by a training transient or by the static fixed point (DC, fast)")
     p.add_argument("--seeds", type=int, metavar="K", help="replace the file's seeds by 1..K")
     p.set_defaults(func=run)
 
 
 def run(args) -> int:
-    from logsgd.pdk.errors import LogsgdError
-
     from . import sweep_config, sweep_report
-    from .sweep import PointStore, close_client, extracted_netlists, open_client, run_sweep
+    from .sweep import close_client, extracted_netlists, open_client, run_sweep
 
-    if args.workers is not None and args.workers < 1:
-        raise LogsgdError(f"--workers must be >= 1, got {args.workers}")
     sweep = sweep_config.load(args.config, args.mode, args.seeds)
     out = Path(args.out)
     client = open_client(args.scheduler, args.workers)
@@ -34,7 +32,7 @@ def run(args) -> int:
         result = run_sweep(sweep, out, pex, client=client)
     finally:
         close_client(client)
-    summary = sweep_report.write(sweep, result, out, PointStore(out).all_records())
+    summary = sweep_report.write(sweep, result, out)
     print(f"sweep   {out / 'sweep.md'}")
     for g in summary["groups"]:
         print(f"{sweep_report.group_label(g)}: {g['count']} points, yield {100 * g['yield']:.0f} %, "

@@ -23,6 +23,7 @@ from logsgd.pdk.models import has_mismatch, model_section
 
 from .config import DEFAULT_CONFIG, MC_MODES, ConfigError, read_yaml, validate
 
+NETLISTS = ("schematic", "postlayout")
 SWEPT_FLOW_KEYS = ("features", "dataset", "eta", "lambda")
 """Flow keys that may be given as a list, which makes them axes."""
 
@@ -47,8 +48,8 @@ class SweepFile(BaseModel):
     seeds: Annotated[StrictInt, Field(ge=1)] | Annotated[list[Seed], Field(min_length=1)] = [0]
     corners: Annotated[list[StrictStr], Field(min_length=1)] | None = None
     temps_C: Annotated[list[Number], Field(min_length=1)] | None = None
-    netlist: Literal["schematic", "postlayout"] | Annotated[list[Literal["schematic", "postlayout"]], Field(min_length=1)] = "schematic"
-    mode: Literal["transient", "fixed_point"] | Annotated[list[Literal["transient", "fixed_point"]], Field(min_length=1)] = "transient"
+    netlist: Literal[NETLISTS] | Annotated[list[Literal[NETLISTS]], Field(min_length=1)] = "schematic"
+    mode: Literal[MC_MODES] | Annotated[list[Literal[MC_MODES]], Field(min_length=1)] = "transient"
     yield_: Thresholds = Field(default_factory=Thresholds, alias="yield")
     pex_netlist: StrictStr | None = None
     features: StrictInt | Axis | None = None

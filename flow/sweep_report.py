@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from .sweep import SweepRun
+from .sweep import PointStore, SweepRun
 from .sweep_config import Sweep, SweepPoint
 
 def passes(record: dict, thresholds) -> bool:
@@ -208,11 +208,15 @@ def plot_histograms(summary: dict[str, Any], path: Path) -> bool:
     return True
 
 
-def write(sweep: Sweep, run: SweepRun, out: Path, all_records: list[dict]) -> dict[str, Any]:
-    """Write ``sweep.json``, ``sweep.md`` and ``histograms.png`` into ``out``; return the summary."""
+def write(sweep: Sweep, run: SweepRun, out: Path) -> dict[str, Any]:
+    """Write ``sweep.json``, ``sweep.md`` and ``histograms.png`` into ``out``; return the summary.
+
+    Every record in the folder is read, so that the proxy comparison finds the
+    other mode's records of the same seeds.
+    """
     from .files import write_json, write_text
 
-    summary = summarise(sweep, run, all_records)
+    summary = summarise(sweep, run, PointStore(out).all_records())
     histogram = "histograms.png" if plot_histograms(summary, out / "histograms.png") else None
     write_json(out / "sweep.json", summary)
     write_text(out / "sweep.md", markdown(summary, histogram))

@@ -31,24 +31,31 @@ def _write(tmp_path: Path, text: str, name: str = "sweep.yaml") -> Path:
     return path
 
 
+def _sweep(tmp: Path, text: str, *options: str) -> tuple[subprocess.CompletedProcess, Path]:
+    """Run ``logsgd sweep`` on the sweep file ``text`` into ``tmp/out``."""
+    out = tmp / "out"
+    return run_cli("sweep", "--config", str(_write(tmp, text)), "--out", str(out), *options), out
+
+
+def _summary(out: Path) -> dict:
+    return json.loads((out / "sweep.json").read_text())
+
+
 def _numbers(out: Path) -> list[tuple]:
     """Each point's seed and its figures, in sweep order."""
-    points = json.loads((out / "sweep.json").read_text())["points"]
+    points = _summary(out)["points"]
     return [(p["point"]["seed"], p["status"], p["nmse_pct"], p["weight_bits"], tuple(p["weights"])) for p in points]
 
 
 @pytest.fixture(scope="module")
 def local_proxy_sweep(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("sweep")
-    out = tmp / "out"
-    proc = run_cli("sweep", "--config", str(_write(tmp, PROXY_SWEEP)), "--out", str(out), "--workers", "2")
-    return proc, out
+    return _sweep(tmp_path_factory.mktemp("sweep"), PROXY_SWEEP, "--workers", "2")
 
 
 def test_local_sweep_writes_points_groups_and_report(local_proxy_sweep):
     proc, out = local_proxy_sweep
     assert proc.returncode == 0, proc.stderr
-    summary = json.loads((out / "sweep.json").read_text())
+    summary = _summary(out)
     assert [p["point"]["seed"] for p in summary["points"]] == [1, 2]
     (group,) = summary["groups"]
     assert group["corner"] == "tt_mm" and group["count"] == 2 and group["failed"] == 0
@@ -82,11 +89,9 @@ def test_a_dask_scheduler_with_two_workers_gives_the_same_numbers(local_proxy_sw
 
         with Client(address, timeout="30s") as client:
             client.wait_for_workers(2, timeout=60)
-        out = tmp_path / "out"
-        proc = run_cli("sweep", "--config", str(_write(tmp_path, PROXY_SWEEP)), "--out", str(out),
-                       "--scheduler", address)
+        proc, out = _sweep(tmp_path, PROXY_SWEEP, "--scheduler", address)
         assert proc.returncode == 0, proc.stderr
-        run = json.loads((out / "sweep.json").read_text())["run"]
+        run = _summary(out)["run"]
         assert run["scheduler"] == address and run["workers"] == 2
         assert _numbers(out) == _numbers(local_out)
     finally:
@@ -99,10 +104,9 @@ def test_a_dask_scheduler_with_two_workers_gives_the_same_numbers(local_proxy_sw
 @pytest.mark.slow
 def test_a_transient_point_equals_logsgd_train_with_that_seed(tmp_path):
     sweep = "base: default.yaml\nseeds: [3]\ncorners: [tt_mm]\nsamples: 10\n"
-    out = tmp_path / "out"
-    proc = run_cli("sweep", "--config", str(_write(tmp_path, sweep)), "--out", str(out), "--workers", "1")
+    proc, out = _sweep(tmp_path, sweep, "--workers", "1")
     assert proc.returncode == 0, proc.stderr
-    (point,) = json.loads((out / "sweep.json").read_text())["points"]
+    (point,) = _summary(out)["points"]
     hand = tmp_path / "train.json"
     proc = run_cli("train", "--features", "1", "--dataset", "linear1", "--eta", "0.05", "--lambda", "0.01",
                    "--samples", "10", "--corner", "tt_mm", "--seed", "3", "--json", str(hand))
@@ -131,7 +135,7 @@ def test_a_killed_sweep_reruns_only_the_missing_points(tmp_path):
     assert not (out / "sweep.json").exists()
     proc = run_cli("sweep", "--config", str(sweep), "--out", str(out), "--workers", "1")
     assert proc.returncode == 0, proc.stderr
-    run = json.loads((out / "sweep.json").read_text())["run"]
+    run = _summary(out)["run"]
     assert run["skipped"] == len(kept) and run["ran"] == 4 - len(kept)
     assert {p.name: p.stat().st_mtime_ns for p in (out / "points").glob("*.json") if p.name in kept} == kept
 
@@ -151,17 +155,14 @@ def test_a_killed_sweep_reruns_only_the_missing_points(tmp_path):
     ],
 )
 def test_bad_sweep_files_exit_2_with_one_line_before_any_run(tmp_path, text, needle):
-    out = tmp_path / "out"
-    proc = run_cli("sweep", "--config", str(_write(tmp_path, text)), "--out", str(out))
+    proc, out = _sweep(tmp_path, text)
     assert proc.returncode == 2, proc.stderr
     assert len(proc.stderr.strip().splitlines()) == 1 and needle in proc.stderr
     assert not out.exists()
 
 
 def test_an_unreachable_scheduler_exits_2_before_any_run(tmp_path):
-    out = tmp_path / "out"
-    proc = run_cli("sweep", "--config", str(_write(tmp_path, PROXY_SWEEP)), "--out", str(out),
-                   "--scheduler", f"tcp://127.0.0.1:{_free_port()}")
+    proc, out = _sweep(tmp_path, PROXY_SWEEP, "--scheduler", f"tcp://127.0.0.1:{_free_port()}")
     assert proc.returncode == 2
     assert len(proc.stderr.strip().splitlines()) == 1 and "cannot reach the Dask scheduler" in proc.stderr
     assert not out.exists()
@@ -197,7 +198,7 @@ def test_the_flow_adds_the_mismatch_yield_to_its_summary(tmp_path):
     state = FlowState(config, tmp_path)
     state.summary = empty_summary(config)
     stage_monte_carlo(state)
-    group = json.loads((tmp_path / "monte_carlo" / "sweep.json").read_text())["groups"][0]
+    group = _summary(tmp_path / "monte_carlo")["groups"][0]
     assert group["corner"] == "tt_mm" and group["count"] == 2
     assert state.summary["mc_yield"] == group["yield"]
     assert state.summary["mc_bits_p05"] == group["bits_p05"] <= state.summary["mc_bits_median"]
@@ -208,11 +209,10 @@ def test_the_flow_adds_the_mismatch_yield_to_its_summary(tmp_path):
 @pytest.mark.slow
 def test_a_postlayout_sweep_extracts_the_layout_and_trains_it(tmp_path):
     sweep = "base: default.yaml\nnetlist: [schematic, postlayout]\nseeds: [1]\ncorners: [tt_mm]\nsamples: 5\n"
-    out = tmp_path / "out"
-    proc = run_cli("sweep", "--config", str(_write(tmp_path, sweep)), "--out", str(out), "--workers", "2")
+    proc, out = _sweep(tmp_path, sweep, "--workers", "2")
     assert proc.returncode == 0, proc.stderr
     assert ".subckt sgdr_array" in (out / "layout_N1" / "sgdr_array_pex.spice").read_text().lower()
-    points = {p["point"]["netlist"]: p for p in json.loads((out / "sweep.json").read_text())["points"]}
+    points = {p["point"]["netlist"]: p for p in _summary(out)["points"]}
     assert set(points) == {"schematic", "postlayout"}
     assert all(p["status"] == "ok" for p in points.values())
     # the extraction lists the devices in its own order, so a seed draws another circuit than the schematic's
