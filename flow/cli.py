@@ -26,6 +26,7 @@ SUBCOMMAND_MODULES = (
     "logsgd.flow.train_cmd",
     "logsgd.flow.flow_cmd",
     "logsgd.flow.sweep_cmd",
+    "logsgd.flow.mismatch_cmd",
     "logsgd.flow.digital_cmd",
 )
 
