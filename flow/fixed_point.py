@@ -106,7 +106,7 @@ def static_fixed_point(data: Dataset, eta: float, lam: float, design: SgdrDesign
     points = np.array([w_star] + [w_star + STEP_W * np.eye(n)[j] for j in range(n)])
     charge, reads, e = _held_sweeps(setup, points)
     gradient = np.array([data.x.T @ ei / k + lam * w for ei, w in zip(e, reads)])
-    return FixedPoint(w_star, _refined(setup, points, charge, reads), _newton(reads, gradient))
+    return FixedPoint(w_star, _refined(setup, points, charge, reads), newton_step(reads, gradient))
 
 
 def _held_sweeps(setup: TrainSetup, targets: np.ndarray) -> tuple[np.ndarray, np.ndarray, list[np.ndarray]]:
@@ -116,18 +116,39 @@ def _held_sweeps(setup: TrainSetup, targets: np.ndarray) -> tuple[np.ndarray, np
     share one model load and, under mismatch, one draw.
     """
     d, k, n = setup.design, setup.data.x.shape[0], setup.data.x.shape[1]
-    vectors = tuple(f"i(v.xdut.vcap{i})" for i in range(1, n + 1)) + ("i(v.xdut.vie)", *readout_vectors(n))
-    command = f"dc V{SAMPLE_NODE} 0 {k - 1} {1 / SUBSTEPS:g}"
+    vectors = held_vectors(n) + ("i(v.xdut.vie)",)
     gate_v = np.atleast_2d(state_gate_voltage(setup, targets))
     net, _ = testbench(setup, held_cell(n, d, gate_v[0]), 0.0, by_sample=True)
-    sweeps = [Analysis(command, vectors, tuple(f"alter v.xdut.vcap{i + 1} dc={v:.6f}" for i, v in enumerate(g)))
-              for g in gate_v]
+    sweeps = [Analysis(sample_sweep(k), vectors, hold) for hold in hold_commands(gate_v)]
     sim = Simulation(net, tuple(sweeps), setup.corner, setup.temp_c, seed=setup.seed)
     results = [sweep_at_samples(r, k) for r in run(sim).analyses]
-    # the held source's current runs from vc_i through it to gnd: what the circuit pushes into the capacitor
-    charge = np.array([[np.mean(r[f"i(v.xdut.vcap{i})"]) for i in range(1, n + 1)] for r in results])
-    reads = np.array([held_weights(r, n, d) for r in results])
+    held = [charge_and_reads(r, n, d) for r in results]
+    charge = np.array([h[0] for h in held])
+    reads = np.array([h[1] for h in held])
     return charge, reads, [r["i(v.xdut.vie)"] / d.i0_a - d.c for r in results]
+
+
+def sample_sweep(k: int) -> str:
+    """The DC sweep of ``Vsample`` that visits samples 0..k-1, SUBSTEPS points each."""
+    return f"dc V{SAMPLE_NODE} 0 {k - 1} {1 / SUBSTEPS:g}"
+
+
+def held_vectors(n: int) -> tuple[str, ...]:
+    """The held sources' currents and the read-out currents that ``charge_and_reads`` takes."""
+    return tuple(f"i(v.xdut.vcap{i})" for i in range(1, n + 1)) + tuple(readout_vectors(n))
+
+
+def hold_commands(gate_v: np.ndarray) -> list[tuple[str, ...]]:
+    """For each row of ``gate_v`` (V, one per capacitor), the ``alter`` lines that hold the capacitors there."""
+    return [tuple(f"alter v.xdut.vcap{i + 1} dc={v:.6f}" for i, v in enumerate(g)) for g in gate_v]
+
+
+def charge_and_reads(result: dict[str, np.ndarray], n: int, d: SgdrDesign) -> tuple[np.ndarray, np.ndarray]:
+    """Mean charge current into each capacitor and the read weights (N,) of one held sweep at the samples.
+
+    The held source's current runs from vc_i through it to gnd: what the circuit pushes into the capacitor.
+    """
+    return np.array([np.mean(result[f"i(v.xdut.vcap{i})"]) for i in range(1, n + 1)]), held_weights(result, n, d)
 
 
 def _refined(setup: TrainSetup, targets: np.ndarray, charge: np.ndarray, reads: np.ndarray) -> np.ndarray:
@@ -136,7 +157,7 @@ def _refined(setup: TrainSetup, targets: np.ndarray, charge: np.ndarray, reads: 
     jac_f = np.linalg.solve(step, charge[1:] - charge[0]).T
     jac_r = np.linalg.solve(step, reads[1:] - reads[0]).T
     t, f, r = targets[0], charge[0], reads[0]
-    w = _newton(reads, charge)
+    w = newton_step(reads, charge)
     for _ in range(MAX_REFINE):
         if np.max(np.abs(w - r)) <= REFINE_BEYOND_W:
             break
@@ -177,7 +198,7 @@ def _short_path(points: np.ndarray) -> np.ndarray:
     return np.array(order)
 
 
-def _newton(w: np.ndarray, f: np.ndarray) -> np.ndarray:
+def newton_step(w: np.ndarray, f: np.ndarray) -> np.ndarray:
     """One Newton step to f = 0 from f at weights w[0] and at N nearby weights w[1:] (rows)."""
     dw, df = (w[1:] - w[0]).T, (f[1:] - f[0]).T
     return w[0] - dw @ np.linalg.solve(df, f[0])

@@ -21,23 +21,20 @@ from dataclasses import dataclass
 import numpy as np
 from logsgd.cells.logdomain import SgdrDesign, sgdr_array
 from logsgd.cells.pnr.netlist import Device, flat_netlist
+from logsgd.cells.spice import mim, mos
 from logsgd.flow.datasets import Dataset
 from logsgd.flow.fixed_point import (
     STEP_W,
-    SUBSTEPS,
-    held_weights,
+    charge_and_reads,
+    held_vectors,
+    hold_commands,
     ideal_fixed_point,
+    newton_step,
+    sample_sweep,
     sweep_at_samples,
 )
 from logsgd.flow.sim import Analysis, Simulation, run_many
-from logsgd.flow.train import (
-    SAMPLE_NODE,
-    TOP,
-    TrainSetup,
-    readout_vectors,
-    state_gate_voltage,
-    testbench,
-)
+from logsgd.flow.train import TOP, TrainSetup, state_gate_voltage, testbench
 from logsgd.pdk.errors import LogsgdError
 from logsgd.pdk.models import DEVICES, check_corner, has_mismatch
 
@@ -80,8 +77,7 @@ def _copies_deck(geoms: list[Geometry], copies: int, vdd: float) -> tuple[str, l
             gate, source, drain_v = ("vgp", "vdd", 0.0) if p else ("vg", "0", vdd / 2)
             lines.append(f"Vd{name} d{name} 0 {drain_v:g}")
             bulk = "vdd" if p else "0"
-            lines.append(f"Xm{name} d{name} {gate} {source} {bulk} {DEVICES[g.model].model} "
-                         f"w={g.w_um * g.nf:.4g} l={g.l_um:.4g} nf={g.nf}")
+            lines.append(mos(f"m{name}", f"d{name}", gate, source, bulk, g.model, g.w_um, g.l_um, g.nf).line())
             vectors.append(f"i(vd{name})")
     return "\n".join(lines), vectors
 
@@ -132,21 +128,20 @@ def flat_cell(n: int, design: SgdrDesign) -> tuple[str, list[Device]]:
     """``sgdr_array`` flattened, each MOS gate through ``Vmm<k>`` (0 V) and each capacitor node held by ``Vcap<i>``."""
     flat = flat_netlist(sgdr_array(n, design, TOP), TOP)
     lines = [f".subckt {TOP} {' '.join(flat.pins)}"]
-    mos = []
+    transistors = []
     for dev in flat.devices:
         nets = {t: _net(v) for t, v in dev.nets}
         if dev.kind == "mim":
-            lines.append(f"X{_net(dev.path)} {nets['TOP']} {nets['BOT']} sky130_fd_pr__{dev.model} "
-                         f"w={dev.w_um:.4g} l={dev.l_um:.4g}")
+            lines.append(mim(_net(dev.path), nets["TOP"], nets["BOT"], dev.w_um, dev.l_um).line())
             continue
-        k = len(mos)
-        mos.append(dev)
+        k = len(transistors)
+        transistors.append(dev)
         lines.append(f"Vmm{k} mmg{k} {nets['G']} 0")
-        lines.append(f"X{_net(dev.path)} {nets['D']} mmg{k} {nets['S']} {nets['B']} {DEVICES[dev.model].model} "
-                     f"w={dev.w_um * dev.nf:.4g} l={dev.l_um:.4g} nf={dev.nf}")
+        lines.append(mos(_net(dev.path), nets["D"], f"mmg{k}", nets["S"], nets["B"], dev.model,
+                         dev.w_um, dev.l_um, dev.nf).line())
     lines += [f"Vcap{i} vc_{i} gnd 0" for i in range(1, n + 1)]
     lines += [f".ends {TOP}", ""]
-    return "\n".join(lines), mos
+    return "\n".join(lines), transistors
 
 
 @dataclass(frozen=True)
@@ -202,24 +197,16 @@ class MismatchBudget:
         }
 
 
-def _sweeps(setup: TrainSetup, k: int, n: int, targets: np.ndarray, offsets: list[tuple[int, float]]):
-    """Held sweeps at each target, then at w* with each (device, offset) applied alone."""
-    command = f"dc V{SAMPLE_NODE} 0 {k - 1} {1 / SUBSTEPS:g}"
-    vectors = tuple(f"i(v.xdut.vcap{i})" for i in range(1, n + 1)) + tuple(readout_vectors(n))
-    gate_v = np.atleast_2d(state_gate_voltage(setup, targets))
-    hold = [tuple(f"alter v.xdut.vcap{i + 1} dc={v:.6f}" for i, v in enumerate(g)) for g in gate_v]
-    analyses = [Analysis(command, vectors, h) for h in hold]
+def _sweeps(k: int, holds: list[tuple[str, ...]], offsets: list[tuple[int, float]]) -> list[Analysis]:
+    """Held sweeps at each hold, then at the first hold (w*) with each (device, offset) applied alone."""
+    vectors = held_vectors(len(holds) - 1)
+    analyses = [Analysis(sample_sweep(k), vectors, h) for h in holds]
     previous = None
     for dev, volts in offsets:
         reset = (f"alter v.xdut.vmm{previous} dc=0",) if previous is not None else ()
-        analyses.append(Analysis(command, vectors, hold[0] + reset + (f"alter v.xdut.vmm{dev} dc={volts:.6g}",)))
+        analyses.append(Analysis(sample_sweep(k), vectors, holds[0] + reset + (f"alter v.xdut.vmm{dev} dc={volts:.6g}",)))
         previous = dev
     return analyses
-
-
-def _charge_and_reads(result: dict, k: int, n: int, design: SgdrDesign) -> tuple[np.ndarray, np.ndarray]:
-    r = sweep_at_samples(result, k)
-    return np.array([np.mean(r[f"i(v.xdut.vcap{i})"]) for i in range(1, n + 1)]), held_weights(r, n, design)
 
 
 def check_request(n: int, eta: float, corner: str, design: SgdrDesign, only: list[str] | None) -> None:
@@ -248,33 +235,33 @@ def mismatch_budget(data: Dataset, eta: float, lam: float, design: SgdrDesign | 
     k, n = data.x.shape
     check_request(n, eta, corner, d, only)
     base = corner.removesuffix("_mm")
-    cell, mos = flat_cell(n, d)
-    chosen = [i for i, m in enumerate(mos) if only is None or m.path in only]
-    geoms = sorted({geometry(mos[i]) for i in chosen}, key=lambda g: g.label())
+    cell, transistors = flat_cell(n, d)
+    chosen = [i for i, m in enumerate(transistors) if only is None or m.path in only]
+    geoms = sorted({geometry(transistors[i]) for i in chosen}, key=lambda g: g.label())
     sigmas = gate_offset_sigmas(geoms, f"{base}_mm", temp_c, copies, workers=workers)
     setup = TrainSetup(data, eta, lam, base, temp_c, d)
     w_star = ideal_fixed_point(data.x, data.y, lam)
     targets = np.array([w_star] + [w_star + STEP_W * np.eye(n)[j] for j in range(n)])
+    holds = hold_commands(np.atleast_2d(state_gate_voltage(setup, targets)))
     net, _ = testbench(setup, cell, 0.0, by_sample=True)
     pieces = min(len(chosen), RUNS_PER_WORKER * (workers or os.cpu_count() or 1))
     chunks = [chosen[c::pieces] for c in range(pieces)]
-    sims = [Simulation(net, tuple(_sweeps(setup, k, n, targets, [(i, sigmas[geometry(mos[i])]) for i in chunk])),
+    sims = [Simulation(net, tuple(_sweeps(k, holds, [(i, sigmas[geometry(transistors[i])]) for i in chunk])),
                        base, temp_c) for chunk in chunks]
     results = run_many(sims, workers, None if on_done is None else lambda done: on_done(done, len(sims)))
-    held = [_charge_and_reads(r, k, n, d) for r in results[0].analyses[: n + 1]]
+    held = [charge_and_reads(sweep_at_samples(r, k), n, d) for r in results[0].analyses[: n + 1]]
     charge = np.array([h[0] for h in held])
     reads = np.array([h[1] for h in held])
-    step = targets[1:] - targets[0]
-    jac_f = np.linalg.solve(step, charge[1:] - charge[0]).T
-    jac_r = np.linalg.solve(step, reads[1:] - reads[0]).T
-    w_nominal = reads[0] - jac_r @ np.linalg.solve(jac_f, charge[0])
+    # the read-out's change per unit of charge current along the fixed point's Jacobian, as newton_step uses it
+    per_charge = (reads[1:] - reads[0]).T @ np.linalg.inv((charge[1:] - charge[0]).T)
     shares = []
     for chunk, result in zip(chunks, results):
-        f0, r0 = _charge_and_reads(result.analyses[0], k, n, d)
+        f0, r0 = charge_and_reads(sweep_at_samples(result.analyses[0], k), n, d)
         for i, analysis in zip(chunk, result.analyses[n + 1:]):
-            f, r = _charge_and_reads(analysis, k, n, d)
-            dw = (r - r0) - jac_r @ np.linalg.solve(jac_f, f - f0)
-            shares.append(DeviceShare(mos[i].path, geometry(mos[i]), sigmas[geometry(mos[i])], dw))
+            f, r = charge_and_reads(sweep_at_samples(analysis, k), n, d)
+            g = geometry(transistors[i])
+            shares.append(DeviceShare(transistors[i].path, g, sigmas[g], (r - r0) - per_charge @ (f - f0)))
+    w_nominal = newton_step(reads, charge)
     return MismatchBudget(w_star, w_nominal, tuple(sorted(shares, key=lambda s: s.path)))
 
 
